@@ -1,0 +1,1 @@
+"""Administration of accounts, roles and scopes, and the security audit log."""

@@ -1,0 +1,122 @@
+"""Command line: `advisory --help`. Each command is a thin wrapper around a plain function."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, with_appcontext
+
+from advisory.directory import SHIPPED_FILE, DirectoryError
+from advisory.extensions import db
+from advisory.models import Role
+
+
+def main() -> None:
+    """Run the `advisory` command group."""
+    from advisory import create_app
+
+    cli = FlaskGroup(create_app=create_app, help="Smart City Advisory command line.")
+    cli.main(prog_name="advisory")
+
+
+def register_commands(app: Flask) -> None:
+    """Attach the project's commands to the app's CLI."""
+    for command in (import_municipalities, create_user, seed_demo, db_group):
+        app.cli.add_command(command)
+
+
+@click.group("db")
+def db_group() -> None:
+    """Database schema (Alembic migrations)."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION (default: all)."""
+    from advisory.database import current_revision, upgrade
+
+    upgrade(db.engine, revision)
+    click.echo(f"Database at revision {current_revision(db.engine)}.")
+
+
+@db_group.command("revision")
+@click.option("-m", "--message", required=True)
+@with_appcontext
+def db_revision(message: str) -> None:
+    """Generate a migration from the models (developers)."""
+    from advisory.database import make_revision
+
+    make_revision(db.engine, message)
+
+
+@click.command("import-municipalities")
+@click.argument(
+    "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@with_appcontext
+def import_municipalities(file: Path | None) -> None:
+    """Load the municipality directory (shipped file, or a Destatis GV-Auszug CSV)."""
+    from advisory.services.municipalities import import_municipalities as run_import
+
+    started = time.perf_counter()
+    try:
+        counts = run_import(db.session, file or SHIPPED_FILE)
+    except DirectoryError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"Municipalities: {counts['added']} added, {counts['updated']} updated, "
+        f"{counts['unchanged']} unchanged ({time.perf_counter() - started:.1f} s)."
+    )
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--municipality", help="AGS of the municipality (municipal roles).")
+@click.option(
+    "--scope", "scopes", default="", help="Portfolio keys, e.g. '09 08115' (advisor, trainer)."
+)
+@click.password_option(help="At least 12 characters; prompted for when not given.")
+@with_appcontext
+def create_user(email, name, role, municipality, scopes, password) -> None:
+    """Create an account."""
+    from advisory.services.accounts import AccountError, parse_scopes
+    from advisory.services.accounts import create_user as run_create
+    from advisory.services.municipalities import resolve_municipality
+    from advisory.web import account_error_text
+
+    try:
+        place = resolve_municipality(db.session, municipality) if municipality else None
+        run_create(
+            db.session,
+            email=email,
+            name=name,
+            password=password,
+            role=Role(role),
+            municipality=place,
+            scopes=parse_scopes(scopes),
+        )
+    except AccountError as error:
+        raise click.ClickException(account_error_text(str(error))) from error
+    click.echo(f"Created {role} account {email}.")
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo() -> None:
+    """Load demo municipalities' users (safe to run twice) and print the demo logins."""
+    from advisory.demo import seed
+
+    for line in seed(db.session):
+        click.echo(line)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""Configuration defaults; every key can be overridden by an ADVISORY_ environment variable."""
+
+from __future__ import annotations
+
+DEFAULT_SECRET_KEY = "dev-only-insecure-key"  # noqa: S105 - refused outside debug/testing
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run safely."""
+
+
+def defaults() -> dict[str, object]:
+    """Return the default configuration; the database is a SQLite file in the instance folder."""
+    return {
+        "SECRET_KEY": DEFAULT_SECRET_KEY,
+        "DATABASE_URL": "sqlite:///advisory.sqlite3",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": True,
+        "REMEMBER_COOKIE_SECURE": True,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        "BABEL_DEFAULT_LOCALE": "de",
+        "LANGUAGES": ["de", "en"],
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_LOCK_MINUTES": 15,
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    }
+
+
+def engine_options(url: str) -> dict[str, object]:
+    """Return SQLAlchemy engine options suited to the database behind the URL."""
+    if url.startswith("sqlite"):
+        # Several gunicorn workers share one SQLite file: wait for locks instead of failing.
+        return {"url": url, "connect_args": {"timeout": 30}}
+    return {"url": url, "pool_pre_ping": True}
+
+
+def check_secret_key(config: dict) -> None:
+    """Refuse to run in production with the default secret key."""
+    if config.get("DEBUG") or config.get("TESTING"):
+        return
+    if config.get("SECRET_KEY") in (None, "", DEFAULT_SECRET_KEY):
+        raise ConfigError(
+            "Refusing to start: set ADVISORY_SECRET_KEY to a long random value "
+            "(for example: python3 -c 'import secrets; print(secrets.token_hex(32))'). "
+            "The built-in key is only for development (ADVISORY_DEBUG=1)."
+        )

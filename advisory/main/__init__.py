@@ -1,0 +1,1 @@
+"""Home, health check, language choice and the about page."""

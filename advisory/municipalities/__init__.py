@@ -1,0 +1,1 @@
+"""The municipality directory: search and profile pages."""

@@ -1,0 +1,75 @@
+"""The municipality directory: search and profile pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, jsonify, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from advisory.access import can_view
+from advisory.extensions import db
+from advisory.models import Municipality
+from advisory.services.municipalities import neighbours, search_municipalities
+from advisory.web import require_area
+
+bp = Blueprint("municipalities", __name__, url_prefix="/municipalities")
+
+MAX_QUERY = 100
+
+
+def _query() -> str:
+    return request.args.get("q", "").strip()[:MAX_QUERY]
+
+
+@bp.get("/")
+@require_area("municipalities")
+def search():
+    query = _query()
+    results = search_municipalities(db.session, query, limit=25) if query else []
+    return render_template(
+        "municipalities/search.html",
+        query=query,
+        results=[(m, can_view(current_user, m)) for m in results],
+    )
+
+
+@bp.get("/search.json")
+@require_area("municipalities")
+def search_json():
+    results = search_municipalities(db.session, _query(), limit=10)
+    return jsonify(
+        [
+            {
+                "ags": m.ags,
+                "name": m.name,
+                "district": m.district_name,
+                "state": m.state_name,
+                "population": m.population,
+                "postal_code": m.postal_code,
+                "url": url_for("municipalities.show", ags=m.ags)
+                if can_view(current_user, m)
+                else None,
+            }
+            for m in results
+        ]
+    )
+
+
+@bp.get("/<ags>")
+@require_area("municipalities")
+def show(ags: str):
+    municipality = _municipality_or_404(ags)
+    if not can_view(current_user, municipality):
+        abort(404)
+    return render_template(
+        "municipalities/show.html",
+        municipality=municipality,
+        neighbours=neighbours(db.session, municipality),
+    )
+
+
+def _municipality_or_404(ags: str) -> Municipality:
+    municipality = db.session.scalar(select(Municipality).where(Municipality.ags == ags))
+    if municipality is None:
+        abort(404)
+    return municipality

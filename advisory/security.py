@@ -1,0 +1,96 @@
+"""Security baseline: response headers, sign-in plumbing and error pages that never leak a trace."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from advisory.extensions import db, login_manager
+from advisory.services.accounts import load_user
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+log = logging.getLogger(__name__)
+
+
+def init_app(app: Flask) -> None:
+    """Wire headers, the user loader and the error handlers."""
+    app.after_request(_set_headers)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(lambda token: load_user(db.session, token))
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+
+
+def _set_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if response.mimetype == "text/html":
+        headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json" or request.path.endswith(".json")
+
+
+def _error_page(code: int):
+    if _wants_json():
+        from advisory.web import error_text
+
+        return jsonify({"error": str(error_text(code)[1])}), code
+    return render_template("errors/error.html", code=code), code
+
+
+def _csrf_error(error: CSRFError):
+    log.info("CSRF check failed: %s", error.description)
+    if _wants_json():
+        return _error_page(400)
+    flash(
+        _l(
+            "Your form had expired or came from another page, so nothing was saved. "
+            "Please check your input and send it again."
+        ),
+        "error",
+    )
+    return render_template("errors/error.html", code=400), 400
+
+
+def _http_error(error: HTTPException):
+    if error.code is None or error.code < 400:
+        return error
+    if error.code == 401:
+        return redirect(url_for("auth.login", next=request.full_path))
+    return _error_page(error.code)
+
+
+def _unexpected_error(error: Exception):
+    log.exception("Unhandled error on %s %s", request.method, request.path)
+    db.session.rollback()
+    return _error_page(500)

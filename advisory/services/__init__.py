@@ -1,0 +1,1 @@
+"""State changes and queries as plain functions; views call these, never the session directly."""

@@ -1,0 +1,135 @@
+"""Every route, every role: each role reaches only its pages, nobody sees another municipality."""
+
+from __future__ import annotations
+
+import pytest
+
+from advisory.models import Role
+from tests.conftest import Auth
+
+MUNICIPAL = {Role.MUNICIPAL_EDITOR, Role.MUNICIPAL_VIEWER}
+DIRECTORY_ROLES = MUNICIPAL | {Role.ADVISOR, Role.TRAINER, Role.ADMIN}
+EVERYONE = set(Role)
+PUBLIC = None
+
+# Every route of the app: who may reach it. A new route fails test_every_route_is_listed until
+# it is added here, so that no page escapes the checks below.
+ROUTES: dict[str, set[Role] | None] = {
+    "main.index": EVERYONE,
+    "main.health": PUBLIC,
+    "main.about": PUBLIC,
+    "main.set_language": PUBLIC,
+    "auth.login": PUBLIC,
+    "auth.logout": EVERYONE,
+    "auth.password": EVERYONE,
+    "municipalities.search": DIRECTORY_ROLES,
+    "municipalities.search_json": DIRECTORY_ROLES,
+    "municipalities.show": DIRECTORY_ROLES,
+    "admin.users": {Role.ADMIN},
+    "admin.new_user": {Role.ADMIN},
+    "admin.edit_user": {Role.ADMIN},
+    "admin.audit": {Role.ADMIN},
+}
+
+# Municipality A (the user's own) and B (someone else's, outside every test scope).
+OWN_AGS, FOREIGN_AGS = "07333001", "09162000"
+ACCOUNTS = {
+    Role.MUNICIPAL_EDITOR: {"ags": OWN_AGS},
+    Role.MUNICIPAL_VIEWER: {"ags": OWN_AGS},
+    Role.ADVISOR: {"scopes": "07333"},
+    Role.TRAINER: {"scopes": "07"},
+    Role.CURATOR: {},
+    Role.ADMIN: {},
+}
+
+
+def url_for_rule(rule, ags: str, user_id: int) -> str:
+    values = {"ags": ags, "user_id": user_id}
+    path = rule.rule
+    for name in rule.arguments:
+        path = path.replace(f"<{name}>", str(values[name]))
+        path = path.replace(f"<int:{name}>", str(values[name]))
+    return path
+
+
+def get_rules(app):
+    return [r for r in app.url_map.iter_rules() if r.endpoint != "static"]
+
+
+def test_every_route_is_listed(app):
+    assert {r.endpoint for r in get_rules(app)} == set(ROUTES)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_reaches_only_its_own_pages(app, make_user, role):
+    user = make_user(role, **ACCOUNTS[role])
+    auth = Auth(app.test_client())
+    auth.login(user.email)
+    for rule in get_rules(app):
+        if "GET" not in rule.methods:
+            continue
+        allowed = ROUTES[rule.endpoint]
+        response = auth.client.get(url_for_rule(rule, OWN_AGS, user.id))
+        if allowed is PUBLIC or role in allowed:
+            assert response.status_code in (200, 302), (rule.endpoint, response.status_code)
+        else:
+            assert response.status_code == 403, (rule.endpoint, response.status_code)
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(app, make_user):
+    client = app.test_client()
+    for rule in get_rules(app):
+        if "GET" not in rule.methods or ROUTES[rule.endpoint] is PUBLIC:
+            continue
+        response = client.get(url_for_rule(rule, OWN_AGS, 1))
+        assert response.status_code == 302, rule.endpoint
+        assert response.location.startswith("/login")
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r is not Role.ADMIN])
+def test_no_one_sees_objects_of_another_municipality(app, make_user, role):
+    user = make_user(role, **ACCOUNTS[role])
+    other = make_user(Role.MUNICIPAL_EDITOR, ags=FOREIGN_AGS)
+    auth = Auth(app.test_client())
+    auth.login(user.email)
+    checked = 0
+    for rule in get_rules(app):
+        if not rule.arguments:
+            continue
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            url = url_for_rule(rule, FOREIGN_AGS, other.id)
+            if method == "GET":
+                response = auth.client.get(url)
+            else:
+                response = auth.post(url, {}, token_from="/")
+            assert response.status_code in (403, 404), (rule.endpoint, method, response.status_code)
+            checked += 1
+    assert checked >= 3
+
+
+def test_own_municipality_is_visible(app, make_user):
+    user = make_user(Role.MUNICIPAL_VIEWER, ags=OWN_AGS)
+    auth = Auth(app.test_client())
+    auth.login(user.email)
+    assert auth.client.get(f"/municipalities/{OWN_AGS}").status_code == 200
+
+
+def test_advisor_sees_exactly_the_portfolio(app, make_user):
+    user = make_user(Role.ADVISOR, scopes="08421 07333001")
+    auth = Auth(app.test_client())
+    auth.login(user.email)
+    assert auth.client.get("/municipalities/08421000").status_code == 200
+    assert auth.client.get("/municipalities/07333001").status_code == 200
+    assert auth.client.get("/municipalities/07333006").status_code == 404
+    page = auth.client.get("/").get_data(as_text=True)
+    assert "Ulm, Universitätsstadt" in page and "Biedesheim" not in page
+
+
+def test_search_does_not_link_to_municipalities_outside_the_scope(app, make_user):
+    user = make_user(Role.MUNICIPAL_EDITOR, ags=OWN_AGS)
+    auth = Auth(app.test_client())
+    auth.login(user.email)
+    results = auth.client.get("/municipalities/search.json?q=M%C3%BCnchen").json
+    assert results[0]["ags"] == FOREIGN_AGS and results[0]["url"] is None
+    own = auth.client.get(f"/municipalities/search.json?q={OWN_AGS}").json
+    assert own[0]["url"] == f"/municipalities/{OWN_AGS}"
