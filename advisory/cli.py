@@ -25,7 +25,7 @@ def main() -> None:
 
 def register_commands(app: Flask) -> None:
     """Attach the project's commands to the app's CLI."""
-    for command in (import_municipalities, create_user, seed_demo, db_group):
+    for command in (import_municipalities, create_user, seed_demo, check_content, db_group):
         app.cli.add_command(command)
 
 
@@ -106,6 +106,21 @@ def create_user(email, name, role, municipality, scopes, password) -> None:
     except AccountError as error:
         raise click.ClickException(account_error_text(str(error))) from error
     click.echo(f"Created {role} account {email}.")
+
+
+@click.command("check-content")
+def check_content() -> None:
+    """Validate every questionnaire, catalogue and rule file; exit non-zero on any problem."""
+    from advisory.content import check_all
+
+    checked, problems = check_all()
+    for line in checked:
+        click.echo(f"ok  {line}")
+    for problem in problems:
+        click.echo(f"ERROR  {problem}", err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s) in the content files.")
+    click.echo("All content files are valid.")
 
 
 @click.command("seed-demo")

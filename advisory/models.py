@@ -14,6 +14,7 @@ from sqlalchemy import (
     Index,
     MetaData,
     String,
+    Text,
     TypeDecorator,
     UniqueConstraint,
 )
@@ -240,3 +241,21 @@ class AuditEvent(Base):
     subject_email: Mapped[str | None] = mapped_column(String(254), index=True)
     remote_addr: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class AssessmentDomain(Base):
+    """Per assessment and domain: whether it applies (with the reason) and the target level."""
+
+    __tablename__ = "assessment_domain"
+    __table_args__ = (UniqueConstraint("assessment_id", "domain_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
+    domain_id: Mapped[str] = mapped_column(String(64))
+    not_applicable: Mapped[bool] = mapped_column(default=False)
+    reason: Mapped[str | None] = mapped_column(Text)
+    target_level: Mapped[int | None]
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    updated_by: Mapped[User | None] = relationship()

@@ -62,6 +62,20 @@ _EVENTS = {
 }
 
 
+_ASSESSMENT_STATUS = {
+    "in_progress": _l("in progress"),
+    "submitted": _l("submitted"),
+    "in_review": _l("in review"),
+    "validated": _l("validated"),
+}
+_PROGRESS = {
+    "not_started": _l("not started"),
+    "in_progress": _l("in progress"),
+    "complete": _l("complete"),
+    "not_applicable": _l("not applicable"),
+}
+
+
 def error_text(code: int) -> tuple[str, str]:
     """Return the heading and the advice shown for an HTTP error."""
     return _ERRORS.get(code, _ERRORS[400] if code < 500 else _ERRORS[500])
@@ -86,11 +100,12 @@ def require_area(area: str):
 def register_blueprints(app: Flask) -> None:
     """Register every area of the application."""
     from advisory.admin.views import bp as admin
+    from advisory.assessments.views import bp as assessments
     from advisory.auth.views import bp as auth
     from advisory.main.views import bp as main
     from advisory.municipalities.views import bp as municipalities
 
-    for blueprint in (main, auth, municipalities, admin):
+    for blueprint in (main, auth, municipalities, assessments, admin):
         app.register_blueprint(blueprint)
     from advisory.admin.forms import ROLE_LABELS
 
@@ -100,6 +115,8 @@ def register_blueprints(app: Flask) -> None:
         current_locale=lambda: str(get_locale()),
         role_label=lambda role: ROLE_LABELS.get(role, role),
         event_label=lambda kind: _EVENTS.get(kind, kind),
+        status_label=lambda status: _ASSESSMENT_STATUS.get(status, status),
+        progress_label=lambda status: _PROGRESS.get(status, status),
     )
     app.jinja_env.filters.update(format_number=format_decimal, format_decimal=format_decimal)
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -161,3 +161,18 @@ class Auth:
 @pytest.fixture
 def auth(client) -> Iterator[Auth]:
     yield Auth(client)
+
+
+@pytest.fixture
+def make_assessment(app) -> Callable[..., int]:
+    """Return a factory starting an inventory: make_assessment("07333001", user) -> its id."""
+    from advisory.content import current_questionnaire
+    from advisory.services.assessments import start_assessment
+
+    def make(ags: str, user: User) -> int:
+        with app.app_context():
+            municipality = db.session.scalar(select(Municipality).where(Municipality.ags == ags))
+            creator = db.session.get(User, user.id)
+            return start_assessment(db.session, municipality, creator, current_questionnaire()).id
+
+    return make

@@ -25,6 +25,12 @@ ROUTES: dict[str, set[Role] | None] = {
     "municipalities.search": DIRECTORY_ROLES,
     "municipalities.search_json": DIRECTORY_ROLES,
     "municipalities.show": DIRECTORY_ROLES,
+    "assessments.start": {Role.MUNICIPAL_EDITOR, Role.ADVISOR},
+    "assessments.overview": DIRECTORY_ROLES,
+    "assessments.section": DIRECTORY_ROLES,
+    "assessments.save_one": {Role.MUNICIPAL_EDITOR, Role.ADVISOR},
+    "assessments.applicability": {Role.MUNICIPAL_EDITOR, Role.ADVISOR},
+    "assessments.history": DIRECTORY_ROLES,
     "admin.users": {Role.ADMIN},
     "admin.new_user": {Role.ADMIN},
     "admin.edit_user": {Role.ADMIN},
@@ -43,8 +49,14 @@ ACCOUNTS = {
 }
 
 
-def url_for_rule(rule, ags: str, user_id: int) -> str:
-    values = {"ags": ags, "user_id": user_id}
+def url_for_rule(rule, ags: str, user_id: int, assessment_id: int = 0) -> str:
+    values = {
+        "ags": ags,
+        "user_id": user_id,
+        "assessment_id": assessment_id,
+        "section_id": "mobility",
+        "question_id": "strategy.digital_goals",
+    }
     path = rule.rule
     for name in rule.arguments:
         path = path.replace(f"<{name}>", str(values[name]))
@@ -61,15 +73,16 @@ def test_every_route_is_listed(app):
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_each_role_reaches_only_its_own_pages(app, make_user, role):
+def test_each_role_reaches_only_its_own_pages(app, make_user, make_assessment, role):
     user = make_user(role, **ACCOUNTS[role])
+    own = make_assessment(OWN_AGS, make_user(Role.MUNICIPAL_EDITOR, ags=OWN_AGS))
     auth = Auth(app.test_client())
     auth.login(user.email)
     for rule in get_rules(app):
         if "GET" not in rule.methods:
             continue
         allowed = ROUTES[rule.endpoint]
-        response = auth.client.get(url_for_rule(rule, OWN_AGS, user.id))
+        response = auth.client.get(url_for_rule(rule, OWN_AGS, user.id, own))
         if allowed is PUBLIC or role in allowed:
             assert response.status_code in (200, 302), (rule.endpoint, response.status_code)
         else:
@@ -87,9 +100,10 @@ def test_anonymous_visitors_are_sent_to_sign_in(app, make_user):
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r is not Role.ADMIN])
-def test_no_one_sees_objects_of_another_municipality(app, make_user, role):
+def test_no_one_sees_objects_of_another_municipality(app, make_user, make_assessment, role):
     user = make_user(role, **ACCOUNTS[role])
     other = make_user(Role.MUNICIPAL_EDITOR, ags=FOREIGN_AGS)
+    foreign = make_assessment(FOREIGN_AGS, other)
     auth = Auth(app.test_client())
     auth.login(user.email)
     checked = 0
@@ -97,14 +111,14 @@ def test_no_one_sees_objects_of_another_municipality(app, make_user, role):
         if not rule.arguments:
             continue
         for method in sorted(rule.methods & {"GET", "POST"}):
-            url = url_for_rule(rule, FOREIGN_AGS, other.id)
+            url = url_for_rule(rule, FOREIGN_AGS, other.id, foreign)
             if method == "GET":
                 response = auth.client.get(url)
             else:
                 response = auth.post(url, {}, token_from="/")
             assert response.status_code in (403, 404), (rule.endpoint, method, response.status_code)
             checked += 1
-    assert checked >= 3
+    assert checked >= 9
 
 
 def test_own_municipality_is_visible(app, make_user):

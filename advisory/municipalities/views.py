@@ -6,9 +6,10 @@ from flask import Blueprint, abort, jsonify, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from advisory.access import can_view
+from advisory.access import can_edit_answers, can_view
 from advisory.extensions import db
 from advisory.models import Municipality
+from advisory.services.assessments import assessments_of
 from advisory.services.municipalities import neighbours, search_municipalities
 from advisory.web import require_area
 
@@ -65,6 +66,8 @@ def show(ags: str):
         "municipalities/show.html",
         municipality=municipality,
         neighbours=neighbours(db.session, municipality),
+        assessments=assessments_of(db.session, municipality),
+        may_start=can_edit_answers(current_user, municipality),
     )
 
 

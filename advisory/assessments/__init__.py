@@ -1,0 +1,1 @@
+"""Answering an inventory: overview, one page per domain, autosave, conflicts and history."""

@@ -1,0 +1,313 @@
+"""Answering an inventory: overview, one page per domain, autosave, conflicts and history."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from advisory.access import can_edit_answers, can_view
+from advisory.assessments.answer_forms import QuestionState, describe, read_answer, submitted
+from advisory.content import current_questionnaire, questionnaire
+from advisory.extensions import db
+from advisory.models import Assessment, AssessmentStatus, Municipality
+from advisory.services import assessments as service
+from advisory.web import require_area
+from questionnaires import AnswerError, Question
+
+bp = Blueprint("assessments", __name__)
+
+PROFILE = "profile"
+
+
+def _lang() -> str:
+    return str(get_locale() or "de")
+
+
+def _assessment(assessment_id: int, *, edit: bool = False) -> Assessment:
+    """Load an assessment the current user may see (404 otherwise), or edit (403 otherwise)."""
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None or not can_view(current_user, assessment.municipality):
+        abort(404)
+    if edit and not _may_edit(assessment):
+        abort(403)
+    return assessment
+
+
+def _may_edit(assessment: Assessment) -> bool:
+    return assessment.status != AssessmentStatus.VALIDATED and can_edit_answers(
+        current_user, assessment.municipality
+    )
+
+
+def _section(questionnaire_, section_id: str):
+    if section_id == PROFILE:
+        return questionnaire_.profile
+    for domain in questionnaire_.domains:
+        if domain.id == section_id:
+            return domain
+    abort(404)
+
+
+@bp.post("/municipalities/<ags>/assessments")
+@require_area("municipalities")
+def start(ags: str):
+    municipality = db.session.scalar(select(Municipality).where(Municipality.ags == ags))
+    if municipality is None or not can_view(current_user, municipality):
+        abort(404)
+    if not can_edit_answers(current_user, municipality):
+        abort(403)
+    existing = service.open_assessment(db.session, municipality)
+    if existing is not None:
+        flash(_("An inventory is already in progress; it has been opened."), "info")
+        return redirect(url_for("assessments.overview", assessment_id=existing.id))
+    newest = service.assessments_of(db.session, municipality)
+    previous_questionnaire = (
+        questionnaire(newest[0].questionnaire_id, newest[0].questionnaire_version)
+        if newest
+        else None
+    )
+    assessment = service.start_assessment(
+        db.session, municipality, current_user, current_questionnaire(), previous_questionnaire
+    )
+    flash(
+        _("The inventory has been started. Begin with the profile of your municipality."), "success"
+    )
+    return redirect(url_for("assessments.overview", assessment_id=assessment.id))
+
+
+@bp.get("/assessments/<int:assessment_id>")
+@require_area("municipalities")
+def overview(assessment_id: int):
+    assessment = _assessment(assessment_id)
+    q = questionnaire(assessment.questionnaire_id, assessment.questionnaire_version)
+    rows = service.answer_rows(db.session, assessment)
+    facts = service.municipality_facts(assessment.municipality)
+    sections, visible = service.progress(
+        q, rows, facts, service.domain_states(db.session, assessment)
+    )
+    open_questions = [
+        (section, question)
+        for section in [q.profile, *q.domains]
+        for question in section.questions
+        if question.id in visible
+        and question.id not in rows
+        and not _domain_na(sections, getattr(section, "id", PROFILE))
+    ]
+    resume = _resume_section(rows, q, sections)
+    return render_template(
+        "assessments/overview.html",
+        assessment=assessment,
+        questionnaire=q,
+        sections=sections,
+        titles={PROFILE: q.profile.title, **{d.id: d.title for d in q.domains}},
+        open_questions=open_questions[:50],
+        open_count=len(open_questions),
+        resume=resume,
+        may_edit=_may_edit(assessment),
+        lang=_lang(),
+    )
+
+
+def _domain_na(sections, section_id: str) -> bool:
+    return any(s.id == section_id and s.not_applicable for s in sections)
+
+
+def _resume_section(rows, q, sections) -> str:
+    """Return the section edited last if unfinished, else the first unfinished one."""
+    if rows:
+        last = max(rows.values(), key=lambda r: r.updated_at)
+        question = q.find_question(last.question_id)
+        if question is not None:
+            section_id = PROFILE if question.is_profile else question.domain
+            if not next(s for s in sections if s.id == section_id).complete:
+                return section_id
+    return next((s.id for s in sections if not s.complete), PROFILE)
+
+
+@bp.route("/assessments/<int:assessment_id>/sections/<section_id>", methods=["GET", "POST"])
+@require_area("municipalities")
+def section(assessment_id: int, section_id: str):
+    assessment = _assessment(assessment_id, edit=request.method == "POST")
+    q = questionnaire(assessment.questionnaire_id, assessment.questionnaire_version)
+    current = _section(q, section_id)
+    errors: dict[str, str] = {}
+    conflicts: dict[str, dict] = {}
+    if request.method == "POST":
+        errors, conflicts = _save_page(assessment, current.questions)
+        if not errors and not conflicts:
+            flash(_("Your answers have been saved."), "success")
+            target = request.form.get("next_section")
+            if target:
+                return redirect(url_for(".section", assessment_id=assessment.id, section_id=target))
+            return redirect(url_for(".section", assessment_id=assessment.id, section_id=section_id))
+    return _render_section(
+        assessment,
+        q,
+        current,
+        section_id,
+        errors,
+        conflicts,
+        status=422 if errors or conflicts else 200,
+    )
+
+
+def _save_page(assessment: Assessment, questions: tuple[Question, ...]):
+    """Save every question of the submitted page that changed; collect errors and conflicts."""
+    errors: dict[str, str] = {}
+    conflicts: dict[str, dict] = {}
+    discard = set(request.form.getlist("discard"))
+    for question in questions:
+        if not submitted(question, request.form) or question.id in discard:
+            continue
+        try:
+            answer = read_answer(question, request.form)
+        except AnswerError as error:
+            errors[question.id] = error.message(_lang())
+            continue
+        try:
+            service.save_answer(
+                db.session, assessment, question, answer, _revision(question), current_user
+            )
+        except service.AnswerConflictError as conflict:
+            conflicts[question.id] = _conflict_info(question, conflict.current)
+    return errors, conflicts
+
+
+def _revision(question: Question) -> int:
+    text = request.form.get(f"rev-{question.id}", "0")
+    return int(text) if text.isdigit() else -1
+
+
+def _conflict_info(question: Question, row) -> dict:
+    lang = _lang()
+    return {
+        "revision": row.revision if row else 0,
+        "theirs": describe(question, row.status if row else None, row.value if row else None, lang),
+        "by": row.updated_by.name if row and row.updated_by else None,
+        "at": row.updated_at if row else None,
+        "answer": {"status": row.status, "value": row.value} if row else None,
+    }
+
+
+def _render_section(assessment, q, current, section_id, errors, conflicts, status=200):
+    rows = service.answer_rows(db.session, assessment)
+    facts = service.municipality_facts(assessment.municipality)
+    states = service.domain_states(db.session, assessment)
+    sections, visible = service.progress(q, rows, facts, states)
+    order = [PROFILE, *(d.id for d in q.domains)]
+    index = order.index(section_id)
+    form = request.form if request.method == "POST" else None
+    return render_template(
+        "assessments/section.html",
+        assessment=assessment,
+        questionnaire=q,
+        section=current,
+        section_id=section_id,
+        progress=next(s for s in sections if s.id == section_id),
+        states={q.id: QuestionState(q, rows.get(q.id), form, _lang()) for q in current.questions},
+        visible=visible,
+        errors=errors,
+        conflicts=conflicts,
+        submitted_form=form,
+        previous_section=order[index - 1] if index > 0 else None,
+        next_section=order[index + 1] if index + 1 < len(order) else None,
+        titles={PROFILE: q.profile.title, **{d.id: d.title for d in q.domains}},
+        may_edit=_may_edit(assessment),
+        lang=_lang(),
+    ), status
+
+
+@bp.post("/assessments/<int:assessment_id>/answers/<question_id>")
+@require_area("municipalities")
+def save_one(assessment_id: int, question_id: str):
+    """Autosave one answer (JSON); the page falls back to a whole-form save without JavaScript."""
+    assessment = _assessment(assessment_id, edit=True)
+    q = questionnaire(assessment.questionnaire_id, assessment.questionnaire_version)
+    question = q.find_question(question_id)
+    if question is None:
+        abort(404)
+    try:
+        answer = read_answer(question, request.form)
+    except AnswerError as error:
+        return jsonify({"status": "invalid", "message": error.message(_lang())}), 422
+    try:
+        result = service.save_answer(
+            db.session, assessment, question, answer, _revision(question), current_user
+        )
+    except service.AnswerConflictError as conflict:
+        info = _conflict_info(question, conflict.current)
+        info["at"] = info["at"].isoformat() if info["at"] else None
+        return jsonify({"status": "conflict", **info}), 409
+    rows = service.answer_rows(db.session, assessment)
+    facts = service.municipality_facts(assessment.municipality)
+    _sections, visible = service.progress(q, rows, facts, {})
+    return jsonify(
+        {
+            "status": "saved" if result.changed else "unchanged",
+            "revision": result.row.revision if result.row else 0,
+            "visible": sorted(visible),
+        }
+    )
+
+
+@bp.post("/assessments/<int:assessment_id>/sections/<section_id>/applicability")
+@require_area("municipalities")
+def applicability(assessment_id: int, section_id: str):
+    assessment = _assessment(assessment_id, edit=True)
+    q = questionnaire(assessment.questionnaire_id, assessment.questionnaire_version)
+    domain = _section(q, section_id)
+    if section_id == PROFILE or not domain.allow_not_applicable:
+        abort(404)
+    not_applicable = request.form.get("not_applicable") == "1"
+    try:
+        service.set_domain_applicability(
+            db.session,
+            assessment,
+            section_id,
+            not_applicable=not_applicable,
+            reason=request.form.get("reason", "")[:2000],
+            user=current_user,
+        )
+    except service.AssessmentError:
+        flash(
+            _("Please give a reason why this domain does not apply to your municipality."), "error"
+        )
+    else:
+        flash(
+            _("The domain is marked as not applicable and is left out of the score.")
+            if not_applicable
+            else _("The domain applies again."),
+            "success",
+        )
+    return redirect(url_for(".section", assessment_id=assessment.id, section_id=section_id))
+
+
+@bp.get("/assessments/<int:assessment_id>/answers/<question_id>/history")
+@require_area("municipalities")
+def history(assessment_id: int, question_id: str):
+    assessment = _assessment(assessment_id)
+    q = questionnaire(assessment.questionnaire_id, assessment.questionnaire_version)
+    question = q.find_question(question_id)
+    if question is None:
+        abort(404)
+    lang = _lang()
+    changes = [
+        {
+            "at": change.changed_at,
+            "by": change.changed_by.name if change.changed_by else "",
+            "old": describe(question, change.old_status, change.old_value, lang),
+            "new": describe(question, change.new_status, change.new_value, lang),
+        }
+        for change in service.answer_history(db.session, assessment, question_id)
+    ]
+    return render_template(
+        "assessments/history.html",
+        assessment=assessment,
+        question=question,
+        changes=changes,
+        lang=lang,
+        section_id=PROFILE if question.is_profile else question.domain,
+    )

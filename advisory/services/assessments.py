@@ -1,0 +1,386 @@
+"""Assessments and their answers: start, save with optimistic locking, history, progress."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from advisory.models import (
+    Answer as AnswerRow,
+)
+from advisory.models import (
+    AnswerChange,
+    Assessment,
+    AssessmentDomain,
+    AssessmentStatus,
+    Municipality,
+    User,
+    utcnow,
+)
+from questionnaires import (
+    Answer,
+    AnswerError,
+    Question,
+    Questionnaire,
+    carry_over,
+    validate_answer,
+    visible_questions,
+)
+
+
+class AssessmentError(ValueError):
+    """A change to an assessment was refused; the message is a code the view translates."""
+
+
+class AnswerConflictError(Exception):
+    """The answer changed since the user loaded it; `current` is what is stored now."""
+
+    def __init__(self, current: AnswerRow | None):
+        super().__init__("answer changed meanwhile")
+        self.current = current
+
+
+def municipality_facts(municipality: Municipality) -> dict[str, object]:
+    """Return the directory facts the questionnaire's expressions may use."""
+    return {
+        "population": municipality.population,
+        "area_km2": municipality.area_km2,
+        "urbanisation": municipality.urbanisation,
+        "state": municipality.state_code,
+        "in_association": municipality.in_association,
+        "district_free": municipality.district_free,
+    }
+
+
+def open_assessment(session: Session, municipality: Municipality) -> Assessment | None:
+    """Return the municipality's assessment that is still being answered, if any."""
+    return session.scalar(
+        select(Assessment)
+        .where(
+            Assessment.municipality_id == municipality.id,
+            Assessment.status != AssessmentStatus.VALIDATED,
+        )
+        .order_by(Assessment.id.desc())
+    )
+
+
+def assessments_of(session: Session, municipality: Municipality) -> list[Assessment]:
+    """Return every assessment of the municipality, newest first."""
+    return list(
+        session.scalars(
+            select(Assessment)
+            .where(Assessment.municipality_id == municipality.id)
+            .order_by(Assessment.id.desc())
+        )
+    )
+
+
+def start_assessment(
+    session: Session,
+    municipality: Municipality,
+    user: User,
+    questionnaire: Questionnaire,
+    previous_questionnaire: Questionnaire | None = None,
+) -> Assessment:
+    """Start a new assessment on the questionnaire version; carry over the latest answers.
+
+    Only one assessment per municipality can be open at a time; its answers are carried over
+    from the newest earlier assessment by question id (and `replaces`).
+    """
+    if open_assessment(session, municipality) is not None:
+        raise AssessmentError("assessment_open")
+    previous = session.scalar(
+        select(Assessment)
+        .where(Assessment.municipality_id == municipality.id)
+        .order_by(Assessment.id.desc())
+    )
+    assessment = Assessment(
+        municipality=municipality,
+        questionnaire_id=questionnaire.id,
+        questionnaire_version=questionnaire.version,
+        created_by=user,
+        previous_id=previous.id if previous else None,
+    )
+    session.add(assessment)
+    session.flush()
+    carried: dict[str, Answer] = _prefill(questionnaire, municipality)
+    if previous is not None and previous_questionnaire is not None:
+        carried.update(
+            carry_over(previous_questionnaire, questionnaire, load_answers(session, previous))
+        )
+    for question_id, answer in carried.items():
+        data = answer.to_json()
+        session.add(
+            AnswerRow(
+                assessment_id=assessment.id,
+                question_id=question_id,
+                status=data["status"],
+                value=data.get("value"),
+                updated_by_id=user.id,
+            )
+        )
+    session.commit()
+    return assessment
+
+
+def _prefill(questionnaire: Questionnaire, municipality: Municipality) -> dict[str, Answer]:
+    """Answer profile questions that the directory already knows (e.g. association membership)."""
+    facts = municipality_facts(municipality)
+    answers = {}
+    for question in questionnaire.profile.questions:
+        if question.prefill and facts.get(question.prefill) is not None:
+            try:
+                answers[question.id] = validate_answer(
+                    question, {"status": "answered", "value": facts[question.prefill]}
+                )
+            except AnswerError:
+                continue  # a fact that does not fit the question is not worth guessing
+    return answers
+
+
+def answer_rows(session: Session, assessment: Assessment) -> dict[str, AnswerRow]:
+    """Return the stored answers of an assessment by question id."""
+    rows = session.scalars(select(AnswerRow).where(AnswerRow.assessment_id == assessment.id))
+    return {row.question_id: row for row in rows}
+
+
+def load_answers(session: Session, assessment: Assessment) -> dict[str, Answer]:
+    """Return the answers as the engine sees them."""
+    return {qid: as_answer(row) for qid, row in answer_rows(session, assessment).items()}
+
+
+def as_answer(row: AnswerRow) -> Answer:
+    return Answer.from_json({"status": row.status, "value": row.value})
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What saving one answer did: the stored row (None when cleared) and whether it changed."""
+
+    row: AnswerRow | None
+    changed: bool
+
+
+def save_answer(
+    session: Session,
+    assessment: Assessment,
+    question: Question,
+    answer: Answer | None,
+    expected_revision: int,
+    user: User,
+) -> SaveResult:
+    """Store one answer if nobody changed it since revision `expected_revision` (0: unanswered).
+
+    `answer` None clears the answer. A change is recorded with old and new value. Raises
+    AnswerConflictError when the stored revision differs, so that two colleagues never
+    overwrite each other silently.
+    """
+    current = session.scalar(
+        select(AnswerRow).where(
+            AnswerRow.assessment_id == assessment.id, AnswerRow.question_id == question.id
+        )
+    )
+    current_revision = current.revision if current else 0
+    old_status, old_value = (current.status, current.value) if current else (None, None)
+    new = answer.to_json() if answer is not None else None
+    if current is not None and new is not None and _same(current, new):
+        return SaveResult(current, changed=False)
+    if current is None and new is None:
+        return SaveResult(None, changed=False)
+    if current_revision != expected_revision:
+        raise AnswerConflictError(current)
+    revision = current_revision + 1
+    now = utcnow()
+    if current is None:
+        row = AnswerRow(
+            assessment_id=assessment.id,
+            question_id=question.id,
+            status=new["status"],
+            value=new.get("value"),
+            revision=revision,
+            updated_by_id=user.id,
+            updated_at=now,
+        )
+        session.add(row)
+        try:
+            session.flush()
+        except IntegrityError:
+            session.rollback()  # someone else answered first
+            raise AnswerConflictError(_reload(session, assessment, question)) from None
+    elif new is None:
+        done = session.execute(
+            delete(AnswerRow).where(
+                AnswerRow.id == current.id, AnswerRow.revision == current_revision
+            )
+        )
+        if done.rowcount != 1:
+            session.rollback()
+            raise AnswerConflictError(_reload(session, assessment, question))
+        row = None
+    else:
+        # The revision in the WHERE clause makes the check and the write one atomic step.
+        done = session.execute(
+            update(AnswerRow)
+            .where(AnswerRow.id == current.id, AnswerRow.revision == current_revision)
+            .values(
+                status=new["status"],
+                value=new.get("value"),
+                revision=revision,
+                updated_by_id=user.id,
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if done.rowcount != 1:
+            session.rollback()
+            raise AnswerConflictError(_reload(session, assessment, question))
+        session.expire(current)
+        row = current
+    session.add(
+        AnswerChange(
+            assessment_id=assessment.id,
+            question_id=question.id,
+            revision=revision,
+            old_status=old_status,
+            old_value=old_value,
+            new_status=new["status"] if new else "cleared",
+            new_value=new.get("value") if new else None,
+            changed_by_id=user.id,
+            changed_at=now,
+        )
+    )
+    session.execute(
+        update(Assessment)
+        .where(Assessment.id == assessment.id)
+        .values(revision=Assessment.revision + 1, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    return SaveResult(row, changed=True)
+
+
+def _same(row: AnswerRow, new: Mapping[str, object]) -> bool:
+    return row.status == new["status"] and row.value == new.get("value")
+
+
+def _reload(session: Session, assessment: Assessment, question: Question) -> AnswerRow | None:
+    return session.scalar(
+        select(AnswerRow).where(
+            AnswerRow.assessment_id == assessment.id, AnswerRow.question_id == question.id
+        )
+    )
+
+
+def answer_history(
+    session: Session, assessment: Assessment, question_id: str
+) -> list[AnswerChange]:
+    """Return every recorded change of one answer, newest first."""
+    return list(
+        session.scalars(
+            select(AnswerChange)
+            .where(
+                AnswerChange.assessment_id == assessment.id,
+                AnswerChange.question_id == question_id,
+            )
+            .order_by(AnswerChange.id.desc())
+        )
+    )
+
+
+def domain_states(session: Session, assessment: Assessment) -> dict[str, AssessmentDomain]:
+    """Return the per-domain settings (not applicable, target level) by domain id."""
+    rows = session.scalars(
+        select(AssessmentDomain).where(AssessmentDomain.assessment_id == assessment.id)
+    )
+    return {row.domain_id: row for row in rows}
+
+
+def set_domain_applicability(
+    session: Session,
+    assessment: Assessment,
+    domain_id: str,
+    *,
+    not_applicable: bool,
+    reason: str,
+    user: User,
+) -> None:
+    """Mark a domain as not applicable (a reason is required) or as applicable again."""
+    reason = reason.strip()
+    if not_applicable and not reason:
+        raise AssessmentError("reason_required")
+    state = domain_states(session, assessment).get(domain_id)
+    if state is None:
+        state = AssessmentDomain(assessment_id=assessment.id, domain_id=domain_id)
+        session.add(state)
+    state.not_applicable = not_applicable
+    state.reason = reason if not_applicable else None
+    state.updated_by_id = user.id
+    state.updated_at = utcnow()
+    session.execute(
+        update(Assessment)
+        .where(Assessment.id == assessment.id)
+        .values(revision=Assessment.revision + 1, updated_at=state.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+
+
+@dataclass(frozen=True)
+class SectionProgress:
+    """Progress of one section (the profile or a domain) of an assessment."""
+
+    id: str
+    shown: int
+    answered: int
+    not_applicable: bool
+    reason: str | None
+    last_edited_by: str | None
+    last_edited_at: object | None
+
+    @property
+    def complete(self) -> bool:
+        return self.not_applicable or (self.shown > 0 and self.answered >= self.shown)
+
+    @property
+    def status(self) -> str:
+        if self.not_applicable:
+            return "not_applicable"
+        if self.answered == 0:
+            return "not_started"
+        return "complete" if self.complete else "in_progress"
+
+
+def progress(
+    questionnaire: Questionnaire,
+    rows: Mapping[str, AnswerRow],
+    facts: Mapping[str, object],
+    states: Mapping[str, AssessmentDomain],
+) -> tuple[list[SectionProgress], set[str]]:
+    """Return progress per section (profile first) and the set of visible question ids."""
+    answers = {qid: as_answer(row) for qid, row in rows.items()}
+    visible = visible_questions(questionnaire, answers, facts)
+    sections = [("profile", questionnaire.profile.questions)] + [
+        (d.id, d.questions) for d in questionnaire.domains
+    ]
+    result = []
+    for section_id, questions in sections:
+        shown = [q.id for q in questions if q.id in visible]
+        edited = [rows[qid] for qid in (q.id for q in questions) if qid in rows]
+        last = max(edited, key=lambda r: r.updated_at, default=None)
+        state = states.get(section_id)
+        result.append(
+            SectionProgress(
+                id=section_id,
+                shown=len(shown),
+                answered=sum(1 for qid in shown if qid in rows),
+                not_applicable=bool(state and state.not_applicable),
+                reason=state.reason if state else None,
+                last_edited_by=last.updated_by.name if last and last.updated_by else None,
+                last_edited_at=last.updated_at if last else None,
+            )
+        )
+    return result, visible
