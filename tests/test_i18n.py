@@ -39,7 +39,7 @@ def test_every_text_in_code_and_templates_is_in_the_catalogue(tmp_path):
         [
             Path(sys.executable).parent / "pybabel",
             "extract",
-                        "-F",
+            "-F",
             "babel.cfg",
             "-k",
             "_l",
