@@ -1,0 +1,226 @@
+"""HTTP throughput of the inventory under gunicorn (2 workers), as ratios to a trivial route.
+
+Run from the repository root: .venv/bin/python benchmarks/http.py [--requests 300]
+It serves the app on a loopback port with a throwaway SQLite database (or
+ADVISORY_BENCH_DATABASE_URL), signs in, and measures in one run:
+  - GET  /health                                   (the baseline: one trivial query)
+  - GET  /assessments/<id>/sections/<domain>       (a domain page with ~11 questions)
+  - POST /assessments/<id>/answers/<question>      (an autosave that changes the answer)
+Each is reported in requests per second and as a ratio to the baseline.
+"""
+
+from __future__ import annotations
+
+import sys
+
+# This file is named http.py: keep its folder off the import path so the standard library's
+# http package is found.
+sys.path[:] = [p for p in sys.path if p not in ("", __file__.rsplit("/", 1)[0])]
+
+import argparse  # noqa: E402
+import http.cookiejar  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import re  # noqa: E402
+import socket  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+import urllib.parse  # noqa: E402
+import urllib.request  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+THREADS = 4
+PASSWORD = "benchmark passphrase"  # noqa: S105 - a throwaway account on loopback
+EMAIL = "bench@example.org"
+QUESTIONS = [
+    "strategy.budget",
+    "strategy.prioritisation",
+    "strategy.responsibility",
+    "strategy.digital_goals",
+]
+VALUES = {
+    "strategy.budget": ["none", "case_by_case", "budget_line", "multi_year"],
+    "strategy.prioritisation": ["none", "by_request", "criteria", "portfolio"],
+    "strategy.responsibility": ["none", "side_task", "named", "shared_administration"],
+    "strategy.digital_goals": ["none", "informal", "in_existing", "own_strategy"],
+}
+
+
+def prepare(database_url: str) -> int:
+    """Migrate, load the directory, create an editor and an inventory; return its id."""
+    code = f"""
+import sys
+from advisory import create_app
+from advisory.database import upgrade
+from advisory.extensions import db
+from advisory.models import Role, Municipality
+from advisory.services.accounts import create_user
+from advisory.services.municipalities import import_municipalities
+from advisory.services.assessments import start_assessment
+from advisory.content import current_questionnaire
+from sqlalchemy import select
+app = create_app({{"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": {database_url!r}}})
+with app.app_context():
+    upgrade(db.engine)
+    import_municipalities(db.session)
+    m = db.session.scalar(select(Municipality).where(Municipality.ags == "08115021"))
+    u = create_user(db.session, email={EMAIL!r}, name="Bench", password={PASSWORD!r},
+                    role=Role.MUNICIPAL_EDITOR, municipality=m)
+    print(start_assessment(db.session, m, u, current_questionnaire()).id)
+"""
+    out = subprocess.run(
+        [BIN / "python", "-c", code], check=True, capture_output=True, text=True, cwd=ROOT
+    )
+    return int(out.stdout.strip().splitlines()[-1])
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Client:
+    """A signed-in browser stand-in: cookies and the CSRF token."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+        page = self.get("/login")
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+            r'name="csrf_token" value="([^"]+)"', page
+        )
+        self.post("/login", {"email": EMAIL, "password": PASSWORD, "csrf_token": token.group(1)})
+        home = self.get("/")
+        self.csrf = re.search(r'name="csrf_token" value="([^"]+)"', home).group(1)
+
+    def get(self, path: str) -> str:
+        with self.opener.open(self.base + path, timeout=30) as response:
+            return response.read().decode()
+
+    def post(self, path: str, data: dict, accept_json: bool = False) -> str:
+        request = urllib.request.Request(
+            self.base + path,
+            data=urllib.parse.urlencode(data, doseq=True).encode(),
+            headers={"Accept": "application/json"} if accept_json else {},
+        )
+        with self.opener.open(request, timeout=30) as response:
+            return response.read().decode()
+
+
+def measure(name: str, clients: list[Client], work, requests: int) -> float:
+    """Run `requests` calls spread over the clients' threads; return requests per second."""
+    per_thread = requests // len(clients)
+    errors: list[BaseException] = []
+
+    def run(index: int, client: Client) -> None:
+        try:
+            for i in range(per_thread):
+                work(index, client, i)
+        except BaseException as error:  # reported after the run
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    if errors:
+        raise SystemExit(f"{name}: {errors[0]!r}")
+    return per_thread * len(clients) / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=400, help="per measurement")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        url = os.environ.get("ADVISORY_BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
+        assessment = prepare(url)
+        port = free_port()
+        env = {
+            **os.environ,
+            "ADVISORY_DATABASE_URL": url,
+            "ADVISORY_SECRET_KEY": "b" * 40,
+            "ADVISORY_SESSION_COOKIE_SECURE": "false",
+        }
+        server = subprocess.Popen(
+            [
+                BIN / "gunicorn",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+                "advisory:create_app()",
+            ],
+            env=env,
+            cwd=ROOT,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            for _ in range(150):
+                try:
+                    urllib.request.urlopen(base + "/health", timeout=2).read()
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            clients = [Client(base) for _ in range(THREADS)]
+            page = f"/assessments/{assessment}/sections/strategy"
+            revisions = dict.fromkeys(QUESTIONS, 0)
+
+            def health(_index, client, _i):
+                client.get("/health")
+
+            def domain_page(_index, client, _i):
+                client.get(page)
+
+            def save(index, client, i):
+                question = QUESTIONS[index]
+                value = VALUES[question][i % 4]
+                body = client.post(
+                    f"/assessments/{assessment}/answers/{question}",
+                    {
+                        "csrf_token": client.csrf,
+                        f"present-{question}": "1",
+                        f"rev-{question}": str(revisions[question]),
+                        f"q-{question}": value,
+                    },
+                    accept_json=True,
+                )
+                revisions[question] = json.loads(body)["revision"]
+
+            for work in (health, domain_page, save):  # warm up every worker
+                measure("warm-up", clients, work, 40)
+            results: dict[str, list[float]] = {"health": [], "page": [], "save": []}
+            for _ in range(args.rounds):
+                results["health"].append(measure("health", clients, health, args.requests))
+                results["page"].append(measure("page", clients, domain_page, args.requests))
+                results["save"].append(measure("save", clients, save, args.requests))
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    base_rate = statistics.median(results["health"])
+    print(
+        f"gunicorn 2 workers, {THREADS} client threads, {args.requests} requests x "
+        f"{args.rounds} rounds, median"
+    )
+    print(f"  GET  /health (baseline)     {base_rate:8.1f} req/s  ratio 1.00")
+    for key, label in (("page", "GET  domain page"), ("save", "POST answer save")):
+        rate = statistics.median(results[key])
+        print(f"  {label:<27} {rate:8.1f} req/s  ratio {rate / base_rate:.2f}")
+
+
+if __name__ == "__main__":
+    main()
