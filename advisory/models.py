@@ -259,3 +259,20 @@ class AssessmentDomain(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     updated_by: Mapped[User | None] = relationship()
+
+
+class SolutionReview(Base):
+    """A curator's review of one catalogue solution; the newest one replaces the shipped review."""
+
+    __tablename__ = "solution_review"
+    __table_args__ = (Index("ix_solution_review_solution", "solution_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    solution_id: Mapped[str] = mapped_column(String(100))
+    catalogue_version: Mapped[str] = mapped_column(String(32))
+    reviewed_on: Mapped[dt.date]
+    reviewed_by: Mapped[str] = mapped_column(String(200))
+    # requirement id -> {"status": ..., "evidence": {"de": ..., "en": ...}}
+    requirements: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

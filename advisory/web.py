@@ -59,6 +59,7 @@ _EVENTS = {
     "role_changed": _l("Role or scope changed"),
     "account_enabled": _l("Account enabled"),
     "account_disabled": _l("Account disabled"),
+    "catalogue_review": _l("Catalogue review recorded"),
 }
 
 
@@ -101,11 +102,12 @@ def register_blueprints(app: Flask) -> None:
     """Register every area of the application."""
     from advisory.admin.views import bp as admin
     from advisory.assessments.views import bp as assessments
+    from advisory.catalogue.views import bp as catalogue
     from advisory.auth.views import bp as auth
     from advisory.main.views import bp as main
     from advisory.municipalities.views import bp as municipalities
 
-    for blueprint in (main, auth, municipalities, assessments, admin):
+    for blueprint in (main, auth, municipalities, assessments, catalogue, admin):
         app.register_blueprint(blueprint)
     from advisory.admin.forms import ROLE_LABELS
 

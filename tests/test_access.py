@@ -31,6 +31,12 @@ ROUTES: dict[str, set[Role] | None] = {
     "assessments.save_one": {Role.MUNICIPAL_EDITOR, Role.ADVISOR},
     "assessments.applicability": {Role.MUNICIPAL_EDITOR, Role.ADVISOR},
     "assessments.history": DIRECTORY_ROLES,
+    "catalogue.solutions": EVERYONE,
+    "catalogue.solution": EVERYONE,
+    "catalogue.compare": EVERYONE,
+    "catalogue.trainings": EVERYONE,
+    "catalogue.requirements": EVERYONE,
+    "catalogue.review": {Role.CURATOR, Role.ADMIN},
     "admin.users": {Role.ADMIN},
     "admin.new_user": {Role.ADMIN},
     "admin.edit_user": {Role.ADMIN},
@@ -56,6 +62,7 @@ def url_for_rule(rule, ags: str, user_id: int, assessment_id: int = 0) -> str:
         "assessment_id": assessment_id,
         "section_id": "mobility",
         "question_id": "strategy.digital_goals",
+        "solution_id": "nextcloud",
     }
     path = rule.rule
     for name in rule.arguments:

@@ -1,0 +1,1 @@
+"""The solution and training catalogue: browse, compare, and curators review."""

@@ -1,0 +1,89 @@
+"""Words for the catalogue's vocabularies in the user's language."""
+
+from flask_babel import lazy_gettext as _l
+
+HOSTING = {
+    "on_premises": _l("On premises"),
+    "saas_eu": _l("Software as a service in the EU"),
+    "shared_service": _l("Shared service"),
+}
+COST_BANDS = {
+    "free": _l("free of charge"),
+    "low": _l("low"),
+    "medium": _l("medium"),
+    "high": _l("high"),
+    "unknown": _l("unknown"),
+}
+STATUSES = {
+    "met": _l("met"),
+    "not_met": _l("not met"),
+    "not_applicable": _l("not applicable"),
+    "unknown": _l("unknown"),
+}
+LISTING = {
+    "listed": _l("Listed"),
+    "pending_review": _l("Pending review"),
+    "not_admitted": _l("Not admitted"),
+}
+OBLIGATIONS = {"must": _l("must"), "should": _l("should")}
+STANDARDS = {
+    "dcat_ap_de": "DCAT-AP.de",
+    "oparl": "OParl",
+    "xplanung": "XPlanung",
+    "xbau": "XBau",
+    "sensorthings": "OGC SensorThings API",
+    "ngsi_ld": "NGSI-LD",
+    "open311": "Open311 GeoReport v2",
+    "gtfs": "GTFS",
+    "netex": "NeTEx",
+    "ogc_wms_wfs": "OGC WMS/WFS",
+    "xdomea": "XDOMEA",
+    "openapi": "OpenAPI",
+    "graphql": "GraphQL",
+    "lorawan": "LoRaWAN",
+}
+ROLES = {
+    "leadership": _l("leadership"),
+    "it": _l("IT staff"),
+    "department_staff": _l("department staff"),
+    "digital_pilot": _l("digital pilots"),
+    "all_staff": _l("all staff"),
+    "council": _l("council members"),
+}
+LEVELS = {"basic": _l("basic"), "intermediate": _l("intermediate"), "advanced": _l("advanced")}
+FORMATS = {
+    "online_self_paced": _l("online, self-paced"),
+    "online_live": _l("online, live"),
+    "in_person": _l("in person"),
+    "blended": _l("blended"),
+}
+
+
+def label(vocabulary: dict, key: str) -> str:
+    """Return the label of a key, or the key itself when the vocabulary lacks it."""
+    return str(vocabulary.get(key, key))
+
+
+def reason_text(reason, requirements, lang: str) -> str:
+    """Explain why a solution is not listed, naming the requirement by its title."""
+    from flask_babel import format_date
+    from flask_babel import gettext as _
+
+    title = ""
+    if reason.requirement_id:
+        try:
+            requirement = requirements.get(reason.requirement_id)
+            title = f"{requirement.number}. {requirement.title.get(lang)}"
+        except (KeyError, LookupError):
+            title = reason.requirement_id
+    if reason.kind == "not_met":
+        return _("Mandatory requirement not met: %(title)s", title=title)
+    if reason.kind == "unknown":
+        return _("Mandatory requirement without evidence (unknown): %(title)s", title=title)
+    if reason.kind == "expired":
+        since = format_date(reason.since, "medium") if reason.since else "?"
+        return _("Review of %(title)s expired on %(date)s", title=title, date=since)
+    return _(
+        "Reviewed against base requirements %(version)s, not the current version",
+        version=reason.detail,
+    )

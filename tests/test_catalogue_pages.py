@@ -1,0 +1,77 @@
+"""Catalogue pages: filters, the requirement checklist, comparison and curators' reviews."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from advisory.extensions import db
+from advisory.models import AuditEvent, Role
+from advisory.services.catalogue import shipped_catalogue
+from tests.conftest import Auth
+
+
+def signed_in(app, user) -> Auth:
+    auth = Auth(app.test_client())
+    auth.login(user.email)
+    return auth
+
+
+def test_filters_narrow_the_list(app, make_user):
+    auth = signed_in(app, make_user(Role.ADVISOR, scopes="08"))
+    page = auth.client.get("/catalogue/?domain=participation").get_data(as_text=True)
+    assert "CONSUL" in page and "ChirpStack" not in page
+    closed = auth.client.get("/catalogue/?open_source=no").get_data(as_text=True)
+    assert "Nextcloud" not in closed
+    listed = auth.client.get("/catalogue/?listed=1").get_data(as_text=True)
+    assert "Mängelmelder" not in listed and "Nextcloud" in listed
+
+
+def test_solution_page_shows_checklist_evidence_and_why_it_is_not_listed(app, make_user):
+    auth = signed_in(app, make_user(Role.MUNICIPAL_VIEWER, ags="07333001"))
+    page = auth.client.get("/catalogue/solutions/chirpstack").get_data(as_text=True)
+    assert "Prüfung" in page and "abgelaufen" in page
+    assert "1. " in page and "Datenschutz" in page
+
+
+def test_comparison_needs_two_to_four_solutions(app, make_user):
+    auth = signed_in(app, make_user(Role.TRAINER, scopes="07"))
+    page = auth.client.get("/catalogue/compare?id=nextcloud&id=openproject").get_data(as_text=True)
+    assert "Nextcloud" in page and "OpenProject" in page
+    assert auth.client.get("/catalogue/compare?id=nextcloud").status_code == 302
+
+
+def review_form(requirements, status: str, evidence: str) -> dict:
+    data = {"reviewed_on": dt.date.today().isoformat()}
+    for requirement in requirements.requirements:
+        data[f"status-{requirement.id}"] = status
+        data[f"evidence_de-{requirement.id}"] = evidence
+        data[f"evidence_en-{requirement.id}"] = ""
+    return data
+
+
+def test_a_curator_review_changes_the_listing_and_is_audited(app, make_user):
+    curator = make_user(Role.CURATOR)
+    auth = signed_in(app, curator)
+    requirements = shipped_catalogue().requirements
+    url = "/catalogue/solutions/chirpstack/review"
+    refused = auth.post(url, review_form(requirements, "met", ""))
+    assert refused.status_code == 422
+    assert "Nennen Sie den Nachweis" in refused.get_data(as_text=True)
+    saved = auth.post(url, review_form(requirements, "met", "Geprüft: Vertrag und Doku"))
+    assert saved.status_code == 302
+    page = auth.client.get("/catalogue/solutions/chirpstack").get_data(as_text=True)
+    assert "badge-listed" in page and curator.name in page
+    data = review_form(requirements, "met", "Geprüft")
+    data["status-data_protection"] = "not_met"
+    auth.post(url, data)
+    assert "badge-not_admitted" in auth.client.get("/catalogue/solutions/chirpstack").get_data(
+        as_text=True
+    )
+    with app.app_context():
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.kind == "catalogue_review")
+        ).all()
+        assert len(events) == 2
+        assert events[1].detail["changed"] == {"data_protection": ["met", "not_met"]}
