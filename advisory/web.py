@@ -102,8 +102,8 @@ def register_blueprints(app: Flask) -> None:
     """Register every area of the application."""
     from advisory.admin.views import bp as admin
     from advisory.assessments.views import bp as assessments
-    from advisory.catalogue.views import bp as catalogue
     from advisory.auth.views import bp as auth
+    from advisory.catalogue.views import bp as catalogue
     from advisory.main.views import bp as main
     from advisory.municipalities.views import bp as municipalities
 
