@@ -61,7 +61,7 @@ class Answer:
         if isinstance(data, Answer):
             return data
         status = data.get("status") if isinstance(data, Mapping) else None
-        if status not in {s.value for s in AnswerStatus}:
+        if not isinstance(status, str) or status not in {s.value for s in AnswerStatus}:
             raise AnswerError("", "Ungültige Antwort.", "Invalid answer.")
         status = AnswerStatus(status)
         if status is AnswerStatus.ANSWERED:
