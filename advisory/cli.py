@@ -25,7 +25,14 @@ def main() -> None:
 
 def register_commands(app: Flask) -> None:
     """Attach the project's commands to the app's CLI."""
-    for command in (import_municipalities, create_user, seed_demo, check_content, db_group):
+    for command in (
+        import_municipalities,
+        create_user,
+        seed_demo,
+        check_content,
+        score_command,
+        db_group,
+    ):
         app.cli.add_command(command)
 
 
@@ -121,6 +128,25 @@ def check_content() -> None:
     if problems:
         raise click.ClickException(f"{len(problems)} problem(s) in the content files.")
     click.echo("All content files are valid.")
+
+
+@click.command("score")
+@click.argument("assessment_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (the only format so far).")
+@click.option("--lang", default="de", type=click.Choice(["de", "en"]))
+@with_appcontext
+def score_command(assessment_id: int, as_json: bool, lang: str) -> None:
+    """Print the scores and recommendations of an assessment."""
+    import json
+
+    from advisory.models import Assessment
+    from advisory.services.results import compute_results, results_as_dict
+
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None:
+        raise click.ClickException(f"There is no assessment {assessment_id}.")
+    data = results_as_dict(compute_results(db.session, assessment), lang)
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 @click.command("seed-demo")

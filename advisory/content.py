@@ -31,7 +31,14 @@ def current_questionnaire(questionnaire_id: str = DEFAULT_QUESTIONNAIRE) -> Ques
 def check_all() -> tuple[list[str], list[str]]:
     """Validate every shipped content file; return (what was checked, every problem found)."""
     from questionnaires import check_directory
-    from recommendations import CatalogueError, default_content_dir, load_catalogue
+    from recommendations import (
+        CatalogueError,
+        RulesError,
+        default_content_dir,
+        default_rules_dir,
+        load_catalogue,
+        load_rules,
+    )
 
     checked: list[str] = []
     loaded, problems = check_directory(QUESTIONNAIRE_DIR)
@@ -43,9 +50,21 @@ def check_all() -> tuple[list[str], list[str]]:
         catalogue = load_catalogue(default_content_dir())
     except CatalogueError as error:
         found += [str(problem) for problem in error.problems]
-    else:
-        checked.append(
-            f"catalogue: {len(catalogue.solutions)} solutions, {len(catalogue.trainings)} "
-            f"trainings, base requirements {catalogue.requirements.version}"
-        )
+        return checked, found
+    checked.append(
+        f"catalogue: {len(catalogue.solutions)} solutions, {len(catalogue.trainings)} "
+        f"trainings, base requirements {catalogue.requirements.version}"
+    )
+    for questionnaire in loaded:
+        try:
+            rules = load_rules(default_rules_dir(), questionnaire, catalogue)
+        except RulesError as error:
+            found += [
+                f"rules for {questionnaire.id} {questionnaire.version}: {problem}"
+                for problem in error.problems
+            ]
+        else:
+            checked.append(
+                f"rules: {len(rules)} valid for {questionnaire.id} {questionnaire.version}"
+            )
     return checked, found

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
+import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -11,7 +13,10 @@ from advisory.models import Municipality, Role, User
 from advisory.services.accounts import create_user, parse_scopes
 from advisory.services.municipalities import directory_size, import_municipalities
 
-# A village in an association, a mid-sized town, a district-free city.
+DEMO_DIR = Path(__file__).parent / "data" / "demo"
+# A village in an association, a mid-sized town, a district-free city, each with a complete
+# answer set (the golden sets of the scoring tests).
+DEMO_ANSWERS = {"07333001": "rural", "08115021": "town", "08421000": "city"}
 DEMO_MUNICIPALITIES = {
     "07333001": "Albisheim (Pfrimm)",
     "08115021": "Herrenberg",
@@ -54,7 +59,61 @@ def seed(session: Session) -> Iterator[str]:
         )
         created += 1
     yield f"Demo accounts: {created} created, {len(DEMO_USERS) - created} already there."
+    yield from _seed_assessments(session)
     yield f"Demo logins (password for all: {DEMO_PASSWORD}):"
     for email, _name, role, ags, scopes in DEMO_USERS:
         where = DEMO_MUNICIPALITIES.get(ags or "", (scopes and f"portfolio {scopes}") or "")
         yield f"  {role.value:<17} {email:<34} {where}"
+
+
+def _seed_assessments(session: Session) -> Iterator[str]:
+    """Give each demo municipality one inventory with its demo answers, unless it has one."""
+    from advisory.content import current_questionnaire
+    from advisory.models import Assessment
+    from advisory.services.assessments import (
+        import_answers,
+        set_domain_applicability,
+        start_assessment,
+    )
+    from advisory.services.results import set_targets
+
+    questionnaire = current_questionnaire()
+    for ags, name in DEMO_ANSWERS.items():
+        municipality = session.scalar(select(Municipality).where(Municipality.ags == ags))
+        if session.scalar(select(Assessment).where(Assessment.municipality_id == municipality.id)):
+            continue
+        editor = session.scalar(
+            select(User).where(
+                User.municipality_id == municipality.id, User.role == Role.MUNICIPAL_EDITOR
+            )
+        )
+        data = yaml.safe_load((DEMO_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
+        assessment = start_assessment(session, municipality, editor, questionnaire)
+        answers = {
+            qid: value
+            if isinstance(value, dict) and "status" in value
+            else {"status": "answered", "value": value}
+            for qid, value in data["answers"].items()
+        }
+        refused = import_answers(session, assessment, questionnaire, answers, editor)
+        for domain_id, reason in (data.get("not_applicable_domains") or {}).items():
+            set_domain_applicability(
+                session, assessment, domain_id, not_applicable=True, reason=reason, user=editor
+            )
+        set_targets(session, assessment, dict(data.get("targets") or {}), editor)
+        yield (
+            f"Demo inventory for {municipality.name}: {len(answers) - len(refused)} answers"
+            + (f", {len(refused)} refused: {', '.join(refused)}" if refused else "")
+        )
+
+
+def demo_set(name: str) -> dict:
+    """Read a demo answer set; answers come back in the stored JSON form."""
+    data = yaml.safe_load((DEMO_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
+    data["answers"] = {
+        question_id: value
+        if isinstance(value, dict) and "status" in value
+        else {"status": "answered", "value": value}
+        for question_id, value in data["answers"].items()
+    }
+    return data

@@ -77,6 +77,28 @@ _PROGRESS = {
 }
 
 
+# Maturity levels after ITU-T Y.4904, as named in DOMAIN.md.
+_LEVELS = {
+    1: _l("1 – Planning"),
+    2: _l("2 – Alignment"),
+    3: _l("3 – Development"),
+    4: _l("4 – Integration"),
+    5: _l("5 – Optimization"),
+}
+_HORIZONS = {
+    "quick_win": _l("Quick wins (0–6 months)"),
+    "next_step": _l("Next steps (6–18 months)"),
+    "later": _l("Later (after 18 months)"),
+}
+_KINDS = {
+    "solution": _l("Solution"),
+    "training": _l("Training"),
+    "step": _l("Organisational step"),
+    "link_domains": _l("Link data"),
+    "cooperate": _l("Co-operation"),
+}
+
+
 def error_text(code: int) -> tuple[str, str]:
     """Return the heading and the advice shown for an HTTP error."""
     return _ERRORS.get(code, _ERRORS[400] if code < 500 else _ERRORS[500])
@@ -119,6 +141,9 @@ def register_blueprints(app: Flask) -> None:
         event_label=lambda kind: _EVENTS.get(kind, kind),
         status_label=lambda status: _ASSESSMENT_STATUS.get(status, status),
         progress_label=lambda status: _PROGRESS.get(status, status),
+        level_label=lambda level: _LEVELS.get(level, "–"),
+        horizon_label=lambda horizon: _HORIZONS.get(horizon, horizon),
+        kind_label=lambda kind: _KINDS.get(kind, kind),
     )
     app.jinja_env.filters.update(format_number=format_decimal, format_decimal=format_decimal)
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -10,10 +10,12 @@ from sqlalchemy import select
 
 from advisory.access import can_edit_answers, can_view
 from advisory.assessments.answer_forms import QuestionState, describe, read_answer, submitted
+from advisory.charts import ChartDomain, bar_figure, radar_figure
 from advisory.content import current_questionnaire, questionnaire
 from advisory.extensions import db
 from advisory.models import Assessment, AssessmentStatus, Municipality
 from advisory.services import assessments as service
+from advisory.services.results import compute_results, set_targets
 from advisory.web import require_area
 from questionnaires import AnswerError, Question
 
@@ -311,3 +313,45 @@ def history(assessment_id: int, question_id: str):
         lang=lang,
         section_id=PROFILE if question.is_profile else question.domain,
     )
+
+
+@bp.get("/assessments/<int:assessment_id>/results")
+@require_area("municipalities")
+def results(assessment_id: int):
+    assessment = _assessment(assessment_id)
+    computed = compute_results(db.session, assessment)
+    lang = _lang()
+    chart_domains = [
+        ChartDomain(d.title.get(lang), d.score, d.level, d.target)
+        for d in computed.scores.domains
+        if d.applicable
+    ]
+    return render_template(
+        "assessments/results.html",
+        assessment=assessment,
+        results=computed,
+        goal_labels=_goal_labels(computed.questionnaire, lang),
+        radar=radar_figure(chart_domains, lang).to_json().replace("</", "<\\/"),
+        bars=bar_figure(chart_domains, lang).to_json().replace("</", "<\\/"),
+        may_edit=_may_edit(assessment),
+        lang=lang,
+    )
+
+
+def _goal_labels(q, lang: str) -> dict[str, str]:
+    goals = q.find_question("profile.goals")
+    return {o.id: o.label.get(lang) for o in goals.options} if goals else {}
+
+
+@bp.post("/assessments/<int:assessment_id>/targets")
+@require_area("municipalities")
+def targets(assessment_id: int):
+    assessment = _assessment(assessment_id, edit=True)
+    q = questionnaire(assessment.questionnaire_id, assessment.questionnaire_version)
+    chosen: dict[str, int | None] = {}
+    for domain in q.domains:
+        text = request.form.get(f"target-{domain.id}", "")
+        chosen[domain.id] = int(text) if text in {"1", "2", "3", "4", "5"} else None
+    set_targets(db.session, assessment, chosen, current_user)
+    flash(_("The target levels have been saved."), "success")
+    return redirect(url_for(".results", assessment_id=assessment.id) + "#targets")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from functools import cache
+
 from flask import (
     Blueprint,
     current_app,
@@ -59,6 +62,47 @@ def set_language():
             db.session.commit()
     target = request.form.get("next", "")
     return redirect(target if is_safe_redirect(target) else url_for("main.index"))
+
+
+@bp.get("/vendor/plotly.min.js")
+def plotly_js():
+    """Serve plotly.js from the installed plotly package: no CDN, cached by browsers."""
+    response = current_app.response_class(_plotly_js(), mimetype="text/javascript")
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+@bp.get("/vendor/plotly.css")
+def plotly_css():
+    """Serve plotly.js's own style rules as a stylesheet: a strict CSP blocks injecting them."""
+    response = current_app.response_class(_plotly_css(), mimetype="text/css")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@cache
+def _plotly_js() -> bytes:
+    import plotly.offline
+
+    return plotly.offline.get_plotlyjs().encode()
+
+
+@cache
+def _plotly_css() -> bytes:
+    """Extract the rules plotly.js would add at run time (its `X .main-svg` table)."""
+    source = _plotly_js().decode()
+    start = source.find('{"X,X div"')
+    end = source.find("}", source.find('"Y .notifier-close:hover"'))
+    if start < 0 or end < 0:
+        current_app.logger.warning("plotly.js style rules not found; charts may look unstyled")
+        return b""
+    rules = re.findall(r'"([^"]+)":(\'[^\']*\'|"[^"]*")', source[start + 1 : end])
+    lines = [
+        f"{selector.replace('X', '.js-plotly-plot .plotly').replace('Y', '.plotly-notifier')}"
+        f" {{{declarations[1:-1]}}}"
+        for selector, declarations in rules
+    ]
+    return "\n".join(lines).encode()
 
 
 @bp.get("/about")

@@ -384,3 +384,54 @@ def progress(
             )
         )
     return result, visible
+
+
+def import_answers(
+    session: Session,
+    assessment: Assessment,
+    questionnaire: Questionnaire,
+    answers: Mapping[str, object],
+    user: User,
+) -> list[str]:
+    """Store many answers at once (demo data, imports), each recorded as a change.
+
+    Answers are validated against their questions; returns the ids that were refused.
+    Existing answers of the assessment are replaced.
+    """
+    refused = []
+    rows = answer_rows(session, assessment)
+    now = utcnow()
+    for question_id, raw in answers.items():
+        question = questionnaire.find_question(question_id)
+        try:
+            if question is None:
+                raise AnswerError(question_id, "unbekannte Frage", "unknown question")
+            data = validate_answer(question, raw).to_json()
+        except AnswerError:
+            refused.append(question_id)
+            continue
+        row = rows.get(question_id)
+        old = (row.status, row.value) if row else (None, None)
+        if row is None:
+            row = AnswerRow(assessment_id=assessment.id, question_id=question_id, revision=0)
+            session.add(row)
+        row.status, row.value = data["status"], data.get("value")
+        row.revision += 1
+        row.updated_by_id, row.updated_at = user.id, now
+        session.add(
+            AnswerChange(
+                assessment_id=assessment.id,
+                question_id=question_id,
+                revision=row.revision,
+                old_status=old[0],
+                old_value=old[1],
+                new_status=row.status,
+                new_value=row.value,
+                changed_by_id=user.id,
+                changed_at=now,
+            )
+        )
+    assessment.revision += 1
+    assessment.updated_at = now
+    session.commit()
+    return refused

@@ -36,7 +36,8 @@ from recommendations.catalogue import Text as CatalogueText
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTIONNAIRE = ROOT / "questionnaires" / "content" / "smart-city-inventur" / "1.0.0.yaml"
-GOLDEN = Path(__file__).parent / "golden"
+# The golden answer sets double as the demo data that `advisory seed-demo` loads.
+GOLDEN = Path(__file__).resolve().parents[2] / "advisory" / "data" / "demo"
 TODAY = dt.date(2026, 11, 28)
 BOTH = {"de": "Text", "en": "Text"}
 

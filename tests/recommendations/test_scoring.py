@@ -28,7 +28,8 @@ from recommendations.scoring import round_score, walk
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTIONNAIRE = ROOT / "questionnaires" / "content" / "smart-city-inventur" / "1.0.0.yaml"
-GOLDEN = Path(__file__).parent / "golden"
+# The golden answer sets double as the demo data that `advisory seed-demo` loads.
+GOLDEN = Path(__file__).resolve().parents[2] / "advisory" / "data" / "demo"
 T = {"de": "Text", "en": "Text"}
 
 

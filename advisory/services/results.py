@@ -1,0 +1,161 @@
+"""Scores and recommendations of one assessment, computed by the pure engines from stored data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from advisory.content import questionnaire as pinned_questionnaire
+from advisory.models import Assessment, AssessmentDomain, User, utcnow
+from advisory.services.assessments import (
+    domain_states,
+    load_answers,
+    municipality_facts,
+)
+from advisory.services.catalogue import current_catalogue, shipped_catalogue
+from questionnaires import Answer, Questionnaire
+from recommendations import (
+    AssessmentScore,
+    Catalogue,
+    Context,
+    Evaluation,
+    Rule,
+    default_rules_dir,
+    load_rules,
+    run,
+    score,
+)
+
+HORIZONS = ("quick_win", "next_step", "later")
+
+
+@dataclass(frozen=True)
+class Results:
+    """Everything the results page, the report and the exports show about one assessment."""
+
+    questionnaire: Questionnaire
+    answers: dict[str, Answer]
+    facts: dict[str, object]
+    scores: AssessmentScore
+    evaluation: Evaluation
+    catalogue: Catalogue
+    computed_on: dt.date
+
+    def by_horizon(self) -> list[tuple[str, list]]:
+        """Return the recommendations grouped by horizon (quick wins first), order kept."""
+        return [
+            (horizon, [r for r in self.evaluation.recommendations if r.horizon == horizon])
+            for horizon in HORIZONS
+        ]
+
+
+@cache
+def _rules(questionnaire_id: str, version: str) -> tuple[Rule, ...]:
+    """Load and validate the rules once per process against the pinned questionnaire."""
+    return load_rules(
+        default_rules_dir(), pinned_questionnaire(questionnaire_id, version), shipped_catalogue()
+    )
+
+
+def compute_results(
+    session: Session, assessment: Assessment, today: dt.date | None = None
+) -> Results:
+    """Score the assessment and evaluate every rule; pure engines, stored answers."""
+    questionnaire = pinned_questionnaire(
+        assessment.questionnaire_id, assessment.questionnaire_version
+    )
+    answers = load_answers(session, assessment)
+    facts = municipality_facts(assessment.municipality)
+    states = domain_states(session, assessment)
+    scores = score(
+        questionnaire,
+        answers,
+        facts,
+        not_applicable_domains={d: s.reason or "" for d, s in states.items() if s.not_applicable},
+        targets={d: s.target_level for d, s in states.items() if s.target_level},
+    )
+    catalogue = current_catalogue(session)
+    today = today or dt.date.today()
+    evaluation = run(
+        _rules(assessment.questionnaire_id, assessment.questionnaire_version),
+        Context(questionnaire, answers, facts, scores, catalogue, today),
+    )
+    return Results(questionnaire, answers, facts, scores, evaluation, catalogue, today)
+
+
+def set_targets(
+    session: Session, assessment: Assessment, targets: dict[str, int | None], user: User
+) -> None:
+    """Store the target level (1-5, or None) per domain."""
+    states = domain_states(session, assessment)
+    now = utcnow()
+    for domain_id, level in targets.items():
+        if level is not None and not 1 <= level <= 5:
+            raise ValueError(f"target level {level} out of range")
+        state = states.get(domain_id)
+        if state is None:
+            state = AssessmentDomain(assessment_id=assessment.id, domain_id=domain_id)
+            session.add(state)
+        if state.target_level != level:
+            state.target_level = level
+            state.updated_by_id = user.id
+            state.updated_at = now
+    session.execute(
+        update(Assessment)
+        .where(Assessment.id == assessment.id)
+        .values(revision=Assessment.revision + 1, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+
+
+def results_as_dict(results: Results, lang: str = "de") -> dict:
+    """Return scores and recommendations as plain JSON-ready data (for `advisory score`)."""
+    scores = results.scores
+    return {
+        "questionnaire": {"id": scores.questionnaire_id, "version": scores.questionnaire_version},
+        "computed_on": results.computed_on.isoformat(),
+        "overall": {
+            "score": scores.score,
+            "level": scores.level,
+            "coverage": {"answered": scores.coverage.answered, "shown": scores.coverage.shown},
+            "dont_know": len(scores.dont_know),
+        },
+        "domains": [
+            {
+                "id": d.id,
+                "applicable": d.applicable,
+                "not_applicable_reason": d.not_applicable_reason,
+                "score": d.score,
+                "raw_level": d.raw_level,
+                "level": d.raw_level,
+                "gated_level": d.level,
+                "capped_by": d.capped_by.id if d.capped_by else None,
+                "cap_reason": d.capped_by.reason.get(lang) if d.capped_by else None,
+                "coverage": {"answered": d.coverage.answered, "shown": d.coverage.shown},
+                "dont_know": list(d.dont_know),
+                "target": d.target,
+                "gap": d.gap,
+            }
+            for d in scores.domains
+        ],
+        "recommendations": [
+            {
+                "rule": r.rule_id,
+                "kind": r.kind,
+                "target": r.target,
+                "domain": r.domain,
+                "horizon": r.horizon,
+                "priority": r.priority,
+                "goal": r.goal,
+                "text": r.text.get(lang),
+                "because": r.because.get(lang),
+                "trace": {e.name: e.shown.get(lang) for e in r.explanation.values},
+            }
+            for r in results.evaluation.recommendations
+        ],
+    }
