@@ -55,7 +55,8 @@ def radar_figure(domains: list[ChartDomain], lang: str = "de") -> go.Figure:
     """Current (gated) level per domain against the target level, on a 0-5 radar."""
     words = _WORDS.get(lang, _WORDS["de"])
     shown = [d for d in domains if d.level is not None]
-    labels = [d.label for d in shown] + [shown[0].label] if shown else []
+    # Long domain names wrap at " & " so they fit beside the circle.
+    labels = [_wrap(d.label) for d in shown] + ([_wrap(shown[0].label)] if shown else [])
     figure = go.Figure()
     figure.add_trace(
         go.Scatterpolar(
@@ -70,16 +71,19 @@ def radar_figure(domains: list[ChartDomain], lang: str = "de") -> go.Figure:
     if any(d.target for d in shown):
         figure.add_trace(
             go.Scatterpolar(
-                r=[d.target or 0 for d in shown] + [shown[0].target or 0],
+                r=[d.target for d in shown] + [shown[0].target],
                 theta=labels,
                 name=words["target"],
                 line={"color": TARGET, "width": 2, "dash": "dash"},
+                # With a target for only some domains, a line would run through the centre.
+                mode="lines+markers" if all(d.target for d in shown) else "markers",
+                marker={"size": 9, "symbol": "diamond"},
             )
         )
     if any(d.peer_level is not None for d in shown):
         figure.add_trace(
             go.Scatterpolar(
-                r=[d.peer_level or 0 for d in shown] + [shown[0].peer_level or 0],
+                r=[d.peer_level for d in shown] + [shown[0].peer_level],
                 theta=labels,
                 name=words["peer"],
                 line={"color": PEER, "width": 2, "dash": "dot"},
@@ -94,10 +98,11 @@ def radar_figure(domains: list[ChartDomain], lang: str = "de") -> go.Figure:
                     "angle": 90,
                     "tickfont": {"size": 11},
                 },
-                "angularaxis": {"tickfont": {"size": 12}},
+                "angularaxis": {"tickfont": {"size": 11}},
             },
             showlegend=True,
-            height=520,
+            height=540,
+            margin={"l": 130, "r": 130, "t": 50, "b": 40},
         )
     )
     return figure
@@ -133,3 +138,80 @@ def bar_figure(domains: list[ChartDomain], lang: str = "de") -> go.Figure:
         )
     )
     return figure
+
+
+@dataclass(frozen=True)
+class RoadmapBar:
+    """One domain's steps in one horizon: a bar from `start` to `end` month."""
+
+    label: str
+    horizon: str
+    start: int
+    end: int
+    count: int
+
+
+_HORIZON_COLOURS = {"quick_win": "#1b7a3e", "next_step": CURRENT, "later": PEER}
+_HORIZON_WORDS = {
+    "de": {
+        "quick_win": "Schnelle Erfolge",
+        "next_step": "Nächste Schritte",
+        "later": "Später",
+        "months": "Monate ab heute",
+        "steps": "Schritte",
+    },
+    "en": {
+        "quick_win": "Quick wins",
+        "next_step": "Next steps",
+        "later": "Later",
+        "months": "Months from today",
+        "steps": "steps",
+    },
+}
+
+
+def roadmap_figure(bars: list[RoadmapBar], lang: str = "de") -> go.Figure:
+    """A simple timeline: per domain, one bar per horizon with the number of steps in it."""
+    words = _HORIZON_WORDS.get(lang, _HORIZON_WORDS["de"])
+    figure = go.Figure()
+    for horizon, colour in _HORIZON_COLOURS.items():
+        shown = [b for b in bars if b.horizon == horizon]
+        if not shown:
+            continue
+        figure.add_trace(
+            go.Bar(
+                base=[b.start for b in shown],
+                x=[b.end - b.start for b in shown],
+                y=[b.label for b in shown],
+                orientation="h",
+                name=words[horizon],
+                marker={"color": colour},
+                text=[str(b.count) for b in shown],
+                textposition="inside",
+                insidetextanchor="middle",
+                textfont={"color": "white"},
+                hovertemplate="%{y}: %{text} " + words["steps"] + "<extra></extra>",
+            )
+        )
+    labels = list(dict.fromkeys(b.label for b in bars))
+    figure.update_layout(
+        **_layout(
+            barmode="overlay",
+            xaxis={
+                "range": [0, 36],
+                "tickvals": [0, 6, 12, 18, 24, 30, 36],
+                "title": words["months"],
+                "gridcolor": "#c9d1db",
+            },
+            yaxis={"autorange": "reversed", "automargin": True, "categoryorder": "array",
+                   "categoryarray": labels},
+            height=max(260, 34 * len(labels) + 140),
+            showlegend=True,
+            legend={"orientation": "h", "y": -0.25},
+        )
+    )
+    return figure
+
+
+def _wrap(label: str) -> str:
+    return label.replace(" & ", " &<br>").replace(", ", ",<br>")
