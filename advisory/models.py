@@ -276,3 +276,17 @@ class SolutionReview(Base):
     requirements: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class SolutionEdit(Base):
+    """A curator's change to a catalogue entry's descriptive fields; the newest one applies."""
+
+    __tablename__ = "solution_edit"
+    __table_args__ = (Index("ix_solution_edit_solution", "solution_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    solution_id: Mapped[str] = mapped_column(String(100))
+    # The complete set of editable fields after the change (see services.catalogue.EDITABLE).
+    values: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -75,3 +75,34 @@ def test_a_curator_review_changes_the_listing_and_is_audited(app, make_user):
         ).all()
         assert len(events) == 2
         assert events[1].detail["changed"] == {"data_protection": ["met", "not_met"]}
+
+
+def test_a_curator_edits_an_entry_and_the_change_is_audited(app, make_user):
+    auth = signed_in(app, make_user(Role.CURATOR))
+    url = "/catalogue/solutions/nextcloud/edit"
+    page = auth.client.get(url).get_data(as_text=True)
+    assert "Nextcloud" in page
+    form = {
+        "summary_de": "Neue Kurzbeschreibung",
+        "summary_en": "New summary",
+        "description_de": "Beschreibung",
+        "description_en": "Description",
+        "cost_band": "low",
+        "cost_note_de": "",
+        "cost_note_en": "",
+        "hosting": ["on_premises", "saas_eu"],
+        "open_standards": ["openapi"],
+        "min_population": "500",
+        "max_population": "",
+        "website": "https://nextcloud.com",
+    }
+    assert auth.post(url, {**form, "max_population": "100"}).status_code == 422
+    assert auth.post(url, form).status_code == 302
+    assert "Neue Kurzbeschreibung" in auth.client.get("/catalogue/solutions/nextcloud").get_data(
+        as_text=True
+    )
+    with app.app_context():
+        event = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.kind == "catalogue_edit")
+        ).one()
+        assert "summary" in event.detail["changed"]

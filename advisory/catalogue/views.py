@@ -15,9 +15,11 @@ from advisory.content import current_questionnaire
 from advisory.extensions import db
 from advisory.models import Role
 from advisory.services.catalogue import (
-    ReviewError,
+    CurationError,
     current_catalogue,
+    editable_values,
     filter_solutions,
+    record_edit,
     record_review,
     review_history,
 )
@@ -31,6 +33,13 @@ REVIEW_ERRORS = {
     ),
     "unknown_status": _l("Choose one of the offered verdicts."),
     "future_date": _l("The review date cannot lie in the future."),
+    "text_required": _l("Enter the text in German and in English."),
+    "unknown_choice": _l("Choose one of the offered values."),
+    "hosting_required": _l("Choose at least one way to run the solution."),
+    "bad_size": _l(
+        "Enter whole numbers of inhabitants; the maximum (if any) must not be below the minimum."
+    ),
+    "bad_url": _l("Enter a full web address starting with https://."),
 }
 
 
@@ -165,7 +174,7 @@ def review(solution_id: str):
                     reviewed_on=reviewed_on,
                     curator=current_user,
                 )
-            except ReviewError as error:
+            except CurationError as error:
                 errors[error.field] = str(REVIEW_ERRORS[str(error)])
             else:
                 flash(_("The review has been saved and recorded in the audit log."), "success")
@@ -178,3 +187,54 @@ def review(solution_id: str):
         form=request.form if request.method == "POST" else None,
         today=dt.date.today().isoformat(),
     ), 422 if errors else 200
+
+
+@bp.route("/solutions/<solution_id>/edit", methods=["GET", "POST"])
+@require_area("catalogue_review")
+def edit(solution_id: str):
+    catalogue = current_catalogue(db.session)
+    found = next((s for s in catalogue.solutions if s.id == solution_id), None)
+    if found is None:
+        abort(404)
+    values = editable_values(found)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values = _edit_values(request.form)
+        try:
+            record_edit(db.session, found, values, current_user)
+        except CurationError as error:
+            errors[error.field] = str(REVIEW_ERRORS[str(error)])
+        else:
+            flash(
+                _("The entry has been changed and the change recorded in the audit log."), "success"
+            )
+            return redirect(url_for(".solution", solution_id=found.id))
+    return render_template(
+        "catalogue/edit.html", solution=found, values=values, errors=errors
+    ), 422 if errors else 200
+
+
+def _edit_values(form) -> dict[str, object]:
+    def number(name: str) -> int | str | None:
+        text = form.get(name, "").replace(".", "").replace(" ", "").strip()
+        if not text:
+            return None
+        return int(text) if text.isdigit() else text
+
+    def text(name: str) -> dict[str, str]:
+        return {
+            "de": form.get(f"{name}_de", "")[:5000].strip(),
+            "en": form.get(f"{name}_en", "")[:5000].strip(),
+        }
+
+    return {
+        "summary": text("summary"),
+        "description": text("description"),
+        "cost_band": form.get("cost_band", ""),
+        "cost_note": text("cost_note"),
+        "hosting": form.getlist("hosting"),
+        "open_standards": form.getlist("open_standards"),
+        "min_population": number("min_population") or 0,
+        "max_population": number("max_population"),
+        "website": form.get("website", "").strip()[:500] or None,
+    }

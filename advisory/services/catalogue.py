@@ -10,7 +10,7 @@ from functools import cache
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from advisory.models import SolutionReview, User
+from advisory.models import SolutionEdit, SolutionReview, User
 from advisory.services.accounts import record_event
 from recommendations import (
     Catalogue,
@@ -21,12 +21,13 @@ from recommendations import (
     default_content_dir,
     load_catalogue,
 )
+from recommendations.catalogue import COST_BANDS, HOSTING, OPEN_STANDARDS
 
 STATUSES = ("met", "not_met", "not_applicable", "unknown")
 
 
-class ReviewError(ValueError):
-    """A review was refused; `field` names the form field the message belongs to."""
+class CurationError(ValueError):
+    """A review or edit was refused; `field` names the form field the message belongs to."""
 
     def __init__(self, code: str, field: str):
         super().__init__(code)
@@ -40,18 +41,118 @@ def shipped_catalogue() -> Catalogue:
 
 
 def current_catalogue(session: Session) -> Catalogue:
-    """Return the shipped catalogue with the newest curator review of each solution applied."""
+    """Return the shipped catalogue with the curators' newest edit and review of each entry."""
     shipped = shipped_catalogue()
-    newest: dict[str, SolutionReview] = {}
-    for row in session.scalars(select(SolutionReview).order_by(SolutionReview.id)):
-        newest[row.solution_id] = row
-    if not newest:
+    reviews = {
+        r.solution_id: r
+        for r in session.scalars(select(SolutionReview).order_by(SolutionReview.id))
+    }
+    edits = {
+        e.solution_id: e for e in session.scalars(select(SolutionEdit).order_by(SolutionEdit.id))
+    }
+    if not reviews and not edits:
         return shipped
-    solutions = tuple(
-        dataclasses.replace(s, review=_as_review(newest[s.id])) if s.id in newest else s
-        for s in shipped.solutions
+    solutions = []
+    for solution in shipped.solutions:
+        if solution.id in edits:
+            solution = _apply_edit(solution, edits[solution.id].values)
+        if solution.id in reviews:
+            solution = dataclasses.replace(solution, review=_as_review(reviews[solution.id]))
+        solutions.append(solution)
+    return dataclasses.replace(shipped, solutions=tuple(solutions))
+
+
+# The fields a curator may change in the app; identity, licence and review stay with the files.
+EDITABLE = (
+    "summary",
+    "description",
+    "cost_band",
+    "cost_note",
+    "hosting",
+    "open_standards",
+    "min_population",
+    "max_population",
+    "website",
+)
+
+
+def editable_values(solution: Solution) -> dict[str, object]:
+    """Return the editable fields of an entry as plain JSON-ready values."""
+    return {
+        "summary": {"de": solution.summary.de, "en": solution.summary.en},
+        "description": {"de": solution.description.de, "en": solution.description.en},
+        "cost_band": solution.cost_band,
+        "cost_note": {"de": solution.cost_note.de, "en": solution.cost_note.en},
+        "hosting": list(solution.hosting),
+        "open_standards": list(solution.open_standards),
+        "min_population": solution.size_fit.min_population,
+        "max_population": solution.size_fit.max_population,
+        "website": solution.website,
+    }
+
+
+def _apply_edit(solution: Solution, values: Mapping[str, object]) -> Solution:
+    return dataclasses.replace(
+        solution,
+        summary=Text(**values["summary"]),
+        description=Text(**values["description"]),
+        cost_band=values["cost_band"],
+        cost_note=Text(**values["cost_note"]),
+        hosting=tuple(values["hosting"]),
+        open_standards=tuple(values["open_standards"]),
+        size_fit=dataclasses.replace(
+            solution.size_fit,
+            min_population=values["min_population"],
+            max_population=values["max_population"],
+        ),
+        website=values["website"],
     )
-    return dataclasses.replace(shipped, solutions=solutions)
+
+
+def record_edit(
+    session: Session, solution: Solution, values: Mapping[str, object], curator: User
+) -> SolutionEdit:
+    """Store a curator's change of an entry after checking it like the content loader would."""
+    _check_edit(values)
+    before = editable_values(solution)
+    changed = sorted(key for key in EDITABLE if before.get(key) != values.get(key))
+    row = SolutionEdit(solution_id=solution.id, values=dict(values), created_by_id=curator.id)
+    session.add(row)
+    record_event(
+        session,
+        "catalogue_edit",
+        actor=curator,
+        email=curator.email,
+        detail={
+            "solution": solution.id,
+            "changed": {key: [before.get(key), values.get(key)] for key in changed},
+        },
+    )
+    session.commit()
+    return row
+
+
+def _check_edit(values: Mapping[str, object]) -> None:
+    for key in ("summary", "description"):
+        text = values.get(key) or {}
+        if not str(text.get("de", "")).strip() or not str(text.get("en", "")).strip():
+            raise CurationError("text_required", key)
+    if values.get("cost_band") not in COST_BANDS:
+        raise CurationError("unknown_choice", "cost_band")
+    if not values.get("hosting") or not set(values["hosting"]) <= set(HOSTING):
+        raise CurationError("hosting_required", "hosting")
+    if not set(values.get("open_standards") or ()) <= OPEN_STANDARDS:
+        raise CurationError("unknown_choice", "open_standards")
+    low, high = values.get("min_population"), values.get("max_population")
+    if (
+        not isinstance(low, int)
+        or low < 0
+        or (high is not None and (not isinstance(high, int) or high < low))
+    ):
+        raise CurationError("bad_size", "min_population")
+    website = values.get("website")
+    if website and not str(website).startswith(("https://", "http://")):
+        raise CurationError("bad_url", "website")
 
 
 def _as_review(row: SolutionReview) -> Review:
@@ -89,16 +190,16 @@ def record_review(
     for requirement in requirements.requirements:
         status, evidence_de, evidence_en = statuses.get(requirement.id, ("unknown", "", ""))
         if status not in STATUSES:
-            raise ReviewError("unknown_status", requirement.id)
+            raise CurationError("unknown_status", requirement.id)
         evidence_de, evidence_en = evidence_de.strip(), evidence_en.strip()
         if status in ("met", "not_met", "not_applicable") and not (evidence_de or evidence_en):
-            raise ReviewError("evidence_required", requirement.id)
+            raise CurationError("evidence_required", requirement.id)
         entries[requirement.id] = {
             "status": status,
             "evidence": {"de": evidence_de or evidence_en, "en": evidence_en or evidence_de},
         }
     if reviewed_on > dt.date.today():
-        raise ReviewError("future_date", "reviewed_on")
+        raise CurationError("future_date", "reviewed_on")
     before = {s.requirement_id: s.status for s in solution.review.requirements}
     row = SolutionReview(
         solution_id=solution.id,
