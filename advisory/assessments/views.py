@@ -17,7 +17,7 @@ from advisory.models import Assessment, AssessmentStatus, Municipality
 from advisory.services import assessments as service
 from advisory.services.results import compute_results, set_targets
 from advisory.web import require_area
-from questionnaires import AnswerError, Question
+from questionnaires import AnswerError, Question, visible_questions
 
 bp = Blueprint("assessments", __name__)
 
@@ -243,9 +243,11 @@ def save_one(assessment_id: int, question_id: str):
         info = _conflict_info(question, conflict.current)
         info["at"] = info["at"].isoformat() if info["at"] else None
         return jsonify({"status": "conflict", **info}), 409
-    rows = service.answer_rows(db.session, assessment)
-    facts = service.municipality_facts(assessment.municipality)
-    _sections, visible = service.progress(q, rows, facts, {})
+    visible = visible_questions(
+        q,
+        service.load_answers(db.session, assessment),
+        service.municipality_facts(assessment.municipality),
+    )
     return jsonify(
         {
             "status": "saved" if result.changed else "unchanged",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from advisory.models import (
     Answer as AnswerRow,
@@ -144,13 +144,24 @@ def _prefill(questionnaire: Questionnaire, municipality: Municipality) -> dict[s
 
 def answer_rows(session: Session, assessment: Assessment) -> dict[str, AnswerRow]:
     """Return the stored answers of an assessment by question id."""
-    rows = session.scalars(select(AnswerRow).where(AnswerRow.assessment_id == assessment.id))
+    rows = session.scalars(
+        select(AnswerRow)
+        .where(AnswerRow.assessment_id == assessment.id)
+        .options(joinedload(AnswerRow.updated_by))  # pages show who saved each answer
+    )
     return {row.question_id: row for row in rows}
 
 
 def load_answers(session: Session, assessment: Assessment) -> dict[str, Answer]:
     """Return the answers as the engine sees them."""
-    return {qid: as_answer(row) for qid, row in answer_rows(session, assessment).items()}
+    rows = session.execute(
+        select(AnswerRow.question_id, AnswerRow.status, AnswerRow.value).where(
+            AnswerRow.assessment_id == assessment.id
+        )
+    )
+    return {
+        qid: Answer.from_json({"status": status, "value": value}) for qid, status, value in rows
+    }
 
 
 def as_answer(row: AnswerRow) -> Answer:
