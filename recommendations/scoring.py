@@ -96,6 +96,7 @@ class AssessmentScore:
     score: float | None
     level: int | None
     coverage: Coverage
+    raw_level: int | None = None  # the level of the overall score before the gates' cap
     _index: dict[str, DomainScore] = field(
         init=False, repr=False, compare=False, hash=False, default_factory=dict
     )
@@ -305,6 +306,19 @@ def score(
         questionnaire_version=questionnaire.version,
         domains=domains,
         score=overall,
-        level=level_for(overall),
+        level=_overall_level(level_for(overall), domains),
         coverage=coverage,
+        raw_level=level_for(overall),
     )
+
+
+def _overall_level(raw_level: int | None, domains: tuple[DomainScore, ...]) -> int | None:
+    """Cap the overall level at one above the weakest applicable domain's gated level.
+
+    In the spirit of "the weakest criterion decides": a municipality cannot count as integrated
+    (level 4) overall while one of its domains is held at level 2, however high its average.
+    """
+    gated = [d.level for d in domains if d.applicable and d.level is not None]
+    if raw_level is None or not gated:
+        return raw_level
+    return min(raw_level, min(gated) + 1)

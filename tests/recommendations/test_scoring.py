@@ -406,7 +406,7 @@ GOLDEN_SCORES = {
         },
     ),
     "city": (
-        (81.4, 5),
+        (81.4, 4),
         {
             "strategy": (92.9, 5, 5, None, None),
             "services": (87.8, 5, 5, None, None),
@@ -469,3 +469,10 @@ def test_knowledge_gaps_of_a_domain_marked_not_applicable_are_not_reported_overa
     answers = {"data.open_data": {"status": "dont_know"}, "services.eakte": {"status": "dont_know"}}
     result = score(tiny, answers, {}, not_applicable_domains={"data": "no open data duty"})
     assert result.dont_know == ("services.eakte",)
+
+
+def test_overall_level_is_at_most_one_above_the_weakest_gated_domain():
+    result = score_golden("city")
+    weakest = min(d.level for d in result.domains if d.applicable)
+    assert result.raw_level == 5 and weakest == 3
+    assert result.level == weakest + 1
