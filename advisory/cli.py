@@ -31,6 +31,8 @@ def register_commands(app: Flask) -> None:
         seed_demo,
         check_content,
         score_command,
+        report_command,
+        import_command,
         db_group,
     ):
         app.cli.add_command(command)
@@ -147,6 +149,51 @@ def score_command(assessment_id: int, as_json: bool, lang: str) -> None:
         raise click.ClickException(f"There is no assessment {assessment_id}.")
     data = results_as_dict(compute_results(db.session, assessment), lang)
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@click.command("report")
+@click.argument("assessment_id", type=int)
+@click.option(
+    "--format", "fmt", default="pdf", type=click.Choice(["pdf", "html", "xlsx", "csv", "json"])
+)
+@click.option("--lang", default="de", type=click.Choice(["de", "en"]))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Default: stdout.")
+@with_appcontext
+def report_command(assessment_id: int, fmt: str, lang: str, out: Path | None) -> None:
+    """Write the report (pdf, html) or an export (xlsx, csv, json) of an assessment."""
+    from advisory.models import Assessment
+    from advisory.reporting import render_format
+
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None:
+        raise click.ClickException(f"There is no assessment {assessment_id}.")
+    data = render_format(db.session, assessment, fmt, lang)
+    if out is None:
+        click.echo(data, nl=False)
+    else:
+        out.write_bytes(data)
+        click.echo(f"Wrote {out} ({len(data):,} bytes).", err=True)
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--user", "email", help="Email of the account the import is recorded for.")
+@with_appcontext
+def import_command(file: Path, email: str | None) -> None:
+    """Create a new assessment from an exported JSON file; print its id."""
+    from sqlalchemy import select
+
+    from advisory.exports import AssessmentImportError, import_assessment
+    from advisory.models import User
+
+    user = db.session.scalar(select(User).where(User.email == email)) if email else None
+    if email and user is None:
+        raise click.ClickException(f"There is no account {email}.")
+    try:
+        assessment = import_assessment(db.session, file.read_bytes(), user)
+    except AssessmentImportError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(assessment.id)
 
 
 @click.command("seed-demo")

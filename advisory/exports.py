@@ -1,0 +1,334 @@
+"""Data exports of an assessment: XLSX and CSV from the Report, and the versioned JSON format.
+
+The JSON format (docs/export-format.md) holds what was answered and decided, never database ids,
+user names or timestamps, so export → import → export gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from advisory.content import questionnaire as pinned_questionnaire
+from advisory.models import (
+    Answer as AnswerRow,
+)
+from advisory.models import (
+    AnswerChange,
+    Assessment,
+    AssessmentDomain,
+    Municipality,
+    User,
+    utcnow,
+)
+from advisory.reporting.data import Report
+from advisory.services.assessments import answer_rows, domain_states, open_assessment
+from questionnaires import AnswerError, QuestionnaireError, validate_answer
+
+FORMAT = "advisory-assessment"
+FORMAT_VERSION = 1
+
+
+class AssessmentImportError(ValueError):
+    """A file could not be imported; the message says what is wrong and where."""
+
+
+# --- JSON -------------------------------------------------------------------------------------
+
+
+def assessment_data(session: Session, assessment: Assessment) -> dict:
+    """Return the assessment in the export format as plain data (no ids, no timestamps)."""
+    domains = {
+        domain_id: {
+            "not_applicable": state.not_applicable,
+            "reason": state.reason if state.not_applicable else None,
+            "target_level": state.target_level,
+        }
+        for domain_id, state in sorted(domain_states(session, assessment).items())
+        if state.not_applicable or state.target_level is not None
+    }
+    answers = {
+        question_id: {
+            "status": row.status,
+            **({"value": row.value} if row.value is not None else {}),
+        }
+        for question_id, row in sorted(answer_rows(session, assessment).items())
+    }
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "municipality": {"ags": assessment.municipality.ags, "name": assessment.municipality.name},
+        "questionnaire": {
+            "id": assessment.questionnaire_id,
+            "version": assessment.questionnaire_version,
+        },
+        "domains": domains,
+        "answers": answers,
+    }
+
+
+def dumps(data: Mapping) -> bytes:
+    """Serialise export data canonically: sorted keys, two-space indent, UTF-8, final newline."""
+    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def assessment_json(session: Session, assessment: Assessment) -> bytes:
+    """Return the assessment as JSON bytes in the export format."""
+    return dumps(assessment_data(session, assessment))
+
+
+def import_assessment(
+    session: Session, data: Mapping | bytes | str, user: User | None
+) -> Assessment:
+    """Create a new assessment from export data for the municipality named in it.
+
+    Everything is checked before anything is stored. The municipality must have no assessment
+    in progress (finish or validate it first); the newest earlier one becomes the previous
+    assessment, so the report shows the changes.
+    """
+    if isinstance(data, bytes | str):
+        try:
+            data = json.loads(data)
+        except ValueError as error:
+            raise AssessmentImportError(f"not a JSON file: {error}") from error
+    if not isinstance(data, Mapping):
+        raise AssessmentImportError("the file must hold a JSON object")
+    if data.get("format") != FORMAT:
+        raise AssessmentImportError(f"'format' must be {FORMAT!r}")
+    if data.get("format_version") != FORMAT_VERSION:
+        raise AssessmentImportError(
+            f"format_version {data.get('format_version')!r} is not supported (use {FORMAT_VERSION})"
+        )
+    ags = str((data.get("municipality") or {}).get("ags", ""))
+    municipality = session.scalar(select(Municipality).where(Municipality.ags == ags))
+    if municipality is None:
+        raise AssessmentImportError(f"municipality.ags: no municipality with the key {ags!r}")
+    meta = data.get("questionnaire") or {}
+    try:
+        q = pinned_questionnaire(str(meta.get("id")), str(meta.get("version")))
+    except (QuestionnaireError, LookupError) as error:
+        raise AssessmentImportError(f"questionnaire: {error}") from error
+    answers = _checked_answers(q, data.get("answers"))
+    domains = _checked_domains(q, data.get("domains"))
+    if open_assessment(session, municipality) is not None:
+        raise AssessmentImportError(
+            f"{municipality.name} already has an inventory in progress; validate it first"
+        )
+    previous = session.scalar(
+        select(Assessment)
+        .where(Assessment.municipality_id == municipality.id)
+        .order_by(Assessment.id.desc())
+    )
+    now = utcnow()
+    assessment = Assessment(
+        municipality=municipality,
+        questionnaire_id=q.id,
+        questionnaire_version=q.version,
+        created_by=user,
+        previous_id=previous.id if previous else None,
+        revision=1,
+    )
+    session.add(assessment)
+    session.flush()
+    user_id = user.id if user is not None else None
+    for question_id, answer in answers.items():
+        session.add(
+            AnswerRow(
+                assessment_id=assessment.id,
+                question_id=question_id,
+                status=answer["status"],
+                value=answer.get("value"),
+                updated_by_id=user_id,
+                updated_at=now,
+            )
+        )
+        session.add(
+            AnswerChange(
+                assessment_id=assessment.id,
+                question_id=question_id,
+                revision=1,
+                new_status=answer["status"],
+                new_value=answer.get("value"),
+                changed_by_id=user_id,
+                changed_at=now,
+            )
+        )
+    for domain_id, state in domains.items():
+        session.add(
+            AssessmentDomain(
+                assessment_id=assessment.id,
+                domain_id=domain_id,
+                not_applicable=state["not_applicable"],
+                reason=state["reason"],
+                target_level=state["target_level"],
+                updated_by_id=user_id,
+                updated_at=now,
+            )
+        )
+    session.commit()
+    return assessment
+
+
+def _checked_answers(q, raw) -> dict[str, dict]:
+    if not isinstance(raw, Mapping):
+        raise AssessmentImportError("'answers' must be an object of question id → answer")
+    checked = {}
+    for question_id, answer in raw.items():
+        question = q.find_question(question_id)
+        if question is None:
+            raise AssessmentImportError(f"answers.{question_id}: no such question in {q.version}")
+        try:
+            checked[question_id] = validate_answer(question, answer).to_json()
+        except AnswerError as error:
+            raise AssessmentImportError(f"answers.{question_id}: {error.message('en')}") from error
+    return checked
+
+
+def _checked_domains(q, raw) -> dict[str, dict]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise AssessmentImportError("'domains' must be an object of domain id → settings")
+    known = {d.id: d for d in q.domains}
+    checked = {}
+    for domain_id, state in raw.items():
+        domain = known.get(domain_id)
+        if domain is None or not isinstance(state, Mapping):
+            raise AssessmentImportError(f"domains.{domain_id}: no such domain")
+        not_applicable = state.get("not_applicable") is True
+        reason = state.get("reason")
+        target = state.get("target_level")
+        if not_applicable and not (domain.allow_not_applicable and isinstance(reason, str)):
+            raise AssessmentImportError(
+                f"domains.{domain_id}: may not be marked not applicable without a reason"
+            )
+        if target is not None and (not isinstance(target, int) or not 1 <= target <= 5):
+            raise AssessmentImportError(f"domains.{domain_id}.target_level: 1 to 5 or null")
+        checked[domain_id] = {
+            "not_applicable": not_applicable,
+            "reason": reason.strip() if not_applicable else None,
+            "target_level": target,
+        }
+    return checked
+
+
+# --- XLSX and CSV -----------------------------------------------------------------------------
+
+
+def _answer_table(report: Report) -> tuple[list[str], list[list]]:
+    header = [
+        _("Section"),
+        _("Question id"),
+        _("Question"),
+        _("Status"),
+        _("Answer"),
+        _("Points"),
+    ]
+    rows = [
+        [section.title, line.question_id, line.question, line.status, line.answer, line.points]
+        for section in report.appendix
+        for line in section.lines
+        if line.status != "open"
+    ]
+    return header, rows
+
+
+def answers_csv(report: Report) -> bytes:
+    """Return one CSV row per stored answer (UTF-8 with BOM, so that spreadsheets detect it)."""
+    with force_locale(report.lang):
+        header, rows = _answer_table(report)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def report_xlsx(report: Report) -> bytes:
+    """Return a workbook with the sheets answers, scores and action plan."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    with force_locale(report.lang):
+        from advisory.web import _HORIZONS, _KINDS, _LEVELS
+
+        workbook = Workbook()
+        answers = workbook.active
+        answers.title = _("Answers")
+        header, rows = _answer_table(report)
+        _fill(answers, header, rows)
+
+        scores = workbook.create_sheet(_("Scores"))
+        _fill(
+            scores,
+            [
+                _("Domain"),
+                _("Applicable"),
+                _("Score"),
+                _("Level by score"),
+                _("Level"),
+                _("Capped because"),
+                _("Answered"),
+                _("Shown"),
+                _("Don't know"),
+                _("Target"),
+                _("Gap"),
+            ],
+            [
+                [
+                    d.title,
+                    _("yes") if d.applicable else _("no"),
+                    d.score,
+                    str(_LEVELS.get(d.raw_level, "")),
+                    str(_LEVELS.get(d.level, "")),
+                    d.cap_reason or (d.not_applicable_reason or ""),
+                    d.answered,
+                    d.shown,
+                    d.dont_know,
+                    d.target,
+                    d.gap,
+                ]
+                for d in report.domains
+            ],
+        )
+        plan = workbook.create_sheet(_("Action plan"))
+        _fill(
+            plan,
+            [_("When"), _("Kind"), _("Domain"), _("Step"), _("Why"), _("Serves the goal")],
+            [
+                [
+                    str(_HORIZONS.get(horizon, horizon)),
+                    str(_KINDS.get(s.kind, s.kind)),
+                    s.domain_title,
+                    s.title,
+                    s.because,
+                    report.goal_label(s.goal),
+                ]
+                for horizon, steps in report.roadmap
+                for s in steps
+            ],
+        )
+    for sheet in workbook.worksheets:
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+        for index, column in enumerate(sheet.columns, 1):
+            width = max((len(str(c.value)) for c in column if c.value is not None), default=8)
+            sheet.column_dimensions[get_column_letter(index)].width = min(60, max(8, width + 2))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _fill(sheet, header: list, rows: list[list]) -> None:
+    sheet.append([str(h) for h in header])
+    for row in rows:
+        sheet.append(row)

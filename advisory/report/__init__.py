@@ -1,0 +1,1 @@
+"""The assessment report: web page, PDF and data exports."""

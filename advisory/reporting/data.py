@@ -1,0 +1,223 @@
+"""The report as plain frozen dataclasses: what the HTML page, the PDF and the exports show.
+
+Texts are already in the report's language; labels of fixed vocabularies (levels, horizons,
+statuses) stay codes so that templates translate them with the app's label helpers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from advisory.charts import ChartDomain, RoadmapBar
+
+
+@dataclass(frozen=True)
+class Place:
+    """The municipality as the directory describes it."""
+
+    name: str
+    ags: str
+    district: str
+    state: str
+    association: str | None
+    population: int
+    area_km2: float
+
+
+@dataclass(frozen=True)
+class Status:
+    """Where the assessment stands; validated ones carry who validated them and when."""
+
+    code: str
+    validated_by: str | None = None
+    validated_at: dt.datetime | None = None
+
+    @property
+    def validated(self) -> bool:
+        return self.code == "validated"
+
+
+@dataclass(frozen=True)
+class DomainRow:
+    """One domain's scores as the overview table shows them."""
+
+    id: str
+    title: str
+    applicable: bool
+    not_applicable_reason: str | None
+    score: float | None
+    raw_level: int | None
+    level: int | None
+    cap_reason: str | None
+    open_gates: tuple[str, ...]
+    answered: int
+    shown: int
+    dont_know: int
+    target: int | None
+    gap: int | None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One recommendation: what to do, why, for which goal and when."""
+
+    key: str
+    rule_id: str
+    kind: str
+    title: str
+    text: str
+    because: str
+    domain_id: str
+    domain_title: str
+    horizon: str
+    goal: str | None
+    trace: tuple[tuple[str, str], ...]
+    target: str
+
+
+@dataclass(frozen=True)
+class SolutionInfo:
+    """A recommended catalogue solution with its base-requirement status."""
+
+    step: Step
+    name: str
+    summary: str
+    listing: str
+    listing_reasons: tuple[str, ...]
+    requirements: tuple[tuple[str, str], ...]  # (number and title, status) of the musts
+    open_standards: tuple[str, ...]
+    licence: str
+    open_source: bool
+    reviewed_on: dt.date
+
+
+@dataclass(frozen=True)
+class TrainingInfo:
+    """A recommended training offer."""
+
+    id: str
+    title: str
+    provider: str
+    format: str
+    duration: str
+    cost: str
+    certificate: bool
+    url: str | None
+    for_role: str | None
+    domain_title: str
+    horizon: str
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    """One question with its answer in words; `points` 0-100 where the answer is scored."""
+
+    question_id: str
+    question: str
+    answer: str
+    status: str  # answered | dont_know | not_applicable | open
+    points: float | None
+    advice: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DomainSection:
+    """The chapter of one applicable domain; each answer line carries the advice of its options."""
+
+    row: DomainRow
+    intro: str
+    strengths: tuple[AnswerLine, ...]
+    gaps: tuple[AnswerLine, ...]  # scored below STRENGTH, "don't know" or still open
+    steps: tuple[Step, ...]
+    solutions: tuple[SolutionInfo, ...]
+    trainings: tuple[TrainingInfo, ...]
+
+
+@dataclass(frozen=True)
+class AppendixSection:
+    """Every answer of the profile or of one domain."""
+
+    id: str
+    title: str
+    not_applicable_reason: str | None
+    lines: tuple[AnswerLine, ...]
+
+
+@dataclass(frozen=True)
+class Change:
+    """How one domain moved since the previous assessment."""
+
+    title: str
+    previous_score: float | None
+    score: float | None
+    delta: float | None
+    previous_level: int | None
+    level: int | None
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The earlier assessment the changes are measured against."""
+
+    started_on: dt.date
+    questionnaire_version: str
+    overall_score: float | None
+    overall_level: int | None
+    changes: tuple[Change, ...]
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """A municipality of the same association or district, a candidate for co-operation."""
+
+    name: str
+    population: int
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything one report shows, in one language."""
+
+    lang: str
+    generated_on: dt.date
+    place: Place
+    status: Status
+    questionnaire_title: str
+    questionnaire_version: str
+    requirements_title: str
+    requirements_version: str
+    requirements_valid_from: dt.date
+    overall_score: float | None
+    overall_level: int | None
+    answered: int
+    shown: int
+    dont_know: int
+    strongest: tuple[DomainRow, ...]
+    weakest: tuple[DomainRow, ...]
+    top_steps: tuple[Step, ...]
+    domains: tuple[DomainRow, ...]
+    sections: tuple[DomainSection, ...]
+    roadmap: tuple[tuple[str, tuple[Step, ...]], ...]
+    trainings: tuple[TrainingInfo, ...]
+    links: tuple[Step, ...]
+    cooperation: tuple[Step, ...]
+    neighbours: tuple[Neighbour, ...]
+    previous: Previous | None
+    appendix: tuple[AppendixSection, ...]
+    goal_labels: tuple[tuple[str, str], ...]
+    chart_domains: tuple[ChartDomain, ...]
+    roadmap_bars: tuple[RoadmapBar, ...]
+    attribution: str
+
+    @property
+    def applicable(self) -> tuple[DomainRow, ...]:
+        return tuple(d for d in self.domains if d.applicable)
+
+    @property
+    def step_count(self) -> int:
+        return sum(len(steps) for _horizon, steps in self.roadmap)
+
+    def goal_label(self, goal: str | None) -> str:
+        """Return the label of a strategic goal id ('' for none)."""
+        return dict(self.goal_labels).get(goal, goal) if goal else ""

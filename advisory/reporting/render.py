@@ -1,0 +1,153 @@
+"""Render a Report: Plotly figures, the web page's chart data, the HTML document and the PDF.
+
+Call these inside an application context; each renders in the report's language
+(`flask_babel.force_locale`). The PDF template gets static SVG charts from `chart_images`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import threading
+from collections import OrderedDict
+from functools import cache
+from pathlib import Path
+
+import plotly.graph_objects as go
+from flask import render_template
+from flask_babel import force_locale, format_date
+from flask_babel import gettext as _
+
+from advisory.chart_images import figure_svg
+from advisory.charts import bar_figure, radar_figure, roadmap_figure
+from advisory.reporting.data import Report
+
+STYLESHEET = Path(__file__).resolve().parents[1] / "static" / "css" / "report.css"
+#: Width in CSS pixels the charts are exported at; the PDF scales them to the text width.
+CHART_WIDTH = 760
+#: PDFs kept per process, by a hash of their HTML (about 0.5 MB each).
+PDF_CACHE_SIZE = 16
+_pdf_cache: OrderedDict[str, bytes] = OrderedDict()
+_pdf_lock = threading.Lock()
+
+
+def figures(report: Report) -> dict[str, go.Figure]:
+    """Return the report's charts as Plotly figures (the same for the web page and the PDF)."""
+    domains = list(report.chart_domains)
+    charts = {}
+    if domains:
+        charts["radar"] = radar_figure(domains, report.lang)
+        charts["bars"] = bar_figure(domains, report.lang)
+    if report.roadmap_bars:
+        charts["roadmap"] = roadmap_figure(list(report.roadmap_bars), report.lang)
+    return charts
+
+
+def chart_json(report: Report) -> dict[str, str]:
+    """Return each figure as JSON safe to put into a <script type="application/json"> block."""
+    return {name: f.to_json().replace("</", "<\\/") for name, f in figures(report).items()}
+
+
+def chart_images(report: Report) -> dict[str, str]:
+    """Return each figure as an SVG data URI; charts that cannot be exported are left out."""
+    images = {}
+    for name, figure in figures(report).items():
+        svg = figure_svg(figure, width=CHART_WIDTH)
+        if svg is not None:
+            images[name] = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    return images
+
+
+def render_page(report: Report, **context) -> str:
+    """Return the web report page (app layout, interactive charts, print stylesheet)."""
+    with force_locale(report.lang):
+        return render_template(
+            "reports/page.html", report=report, charts=chart_json(report), images={}, **context
+        )
+
+
+def render_document(report: Report, images: dict[str, str] | None = None, **context) -> str:
+    """Return the standalone report document that WeasyPrint turns into the PDF."""
+    if images is None:
+        images = chart_images(report)
+    with force_locale(report.lang):
+        return render_template(
+            "reports/document.html", report=report, images=images, charts={}, **context
+        )
+
+
+def render_html_file(report: Report) -> str:
+    """Return the report as one self-contained HTML file (stylesheet and charts embedded)."""
+    return render_document(report, stylesheet=STYLESHEET.read_text(encoding="utf-8"))
+
+
+def html_to_pdf(html: str, report: Report) -> bytes:
+    """Lay out the document with WeasyPrint as a tagged PDF/UA-1 on A4."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(STYLESHEET.parent)).write_pdf(
+        stylesheets=[_stylesheet(), _page_stylesheet(report)],
+        pdf_variant="pdf/ua-1",
+    )
+
+
+def render_pdf(report: Report) -> bytes:
+    """Return the report as PDF bytes; an unchanged document comes from a small cache.
+
+    The document holds everything the PDF shows (the running header and footer repeat its
+    name, language and date), so the same HTML always gives the same PDF.
+    """
+    html = render_document(report)
+    key = hashlib.sha256(html.encode("utf-8")).hexdigest()
+    with _pdf_lock:
+        cached = _pdf_cache.get(key)
+        if cached is not None:
+            _pdf_cache.move_to_end(key)
+            return cached
+    pdf = html_to_pdf(html, report)
+    with _pdf_lock:
+        _pdf_cache[key] = pdf
+        while len(_pdf_cache) > PDF_CACHE_SIZE:
+            _pdf_cache.popitem(last=False)
+    return pdf
+
+
+def clear_pdf_cache() -> None:
+    """Forget every cached PDF (benchmarks measure full renders with it)."""
+    with _pdf_lock:
+        _pdf_cache.clear()
+
+
+@cache
+def _stylesheet():
+    from weasyprint import CSS
+
+    return CSS(filename=str(STYLESHEET))
+
+
+def _page_stylesheet(report: Report):
+    """Running header and footer in the report's language (margin boxes cannot use gettext)."""
+    from weasyprint import CSS
+
+    with force_locale(report.lang):
+        page, of = _("Page"), _("of")
+        title = _("Smart-city maturity report")
+        date = format_date(report.generated_on, "long")
+    return CSS(
+        string=(
+            "@page { "
+            f"@top-left {{ content: {_css_string(report.place.name)}; }} "
+            f"@top-right {{ content: {_css_string(title)}; }} "
+            f'@bottom-right {{ content: {_css_string(page)} " " counter(page) " " '
+            f'{_css_string(of)} " " counter(pages); }} '
+            f"@bottom-left {{ content: {_css_string(date)}; }} "
+            "} @page cover { @top-left { content: none; } @top-right { content: none; } "
+            "@bottom-left { content: none; } @bottom-right { content: none; } }"
+        )
+    )
+
+
+def _css_string(text: str) -> str:
+    """Quote text as a CSS string literal."""
+    escaped = "".join(c if c.isalnum() or c in " .,-–()/:" else f"\\{ord(c):x} " for c in text)
+    return f'"{escaped}"'
