@@ -22,8 +22,11 @@ def defaults() -> dict[str, object]:
         "PERMANENT_SESSION_LIFETIME": 8 * 3600,
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "BABEL_DEFAULT_LOCALE": "de",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
         "LANGUAGES": ["de", "en"],
         "LOGIN_MAX_FAILURES": 5,
+        # The operator's address for accessibility feedback and questions (shown on the pages).
+        "CONTACT_EMAIL": None,
         "LOGIN_LOCK_MINUTES": 15,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     }

@@ -38,6 +38,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     login_manager.user_loader(lambda token: load_user(db.session, token))
+    login_manager.unauthorized_handler(_sign_in_first)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
@@ -66,6 +67,14 @@ def _error_page(code: int):
 
         return jsonify({"error": str(error_text(code)[1])}), code
     return render_template("errors/error.html", code=code), code
+
+
+def _sign_in_first():
+    """Send visitors to sign-in; the start page needs no "please sign in" notice."""
+    if request.path != "/":
+        flash(login_manager.login_message, login_manager.login_message_category)
+    target = request.full_path if request.path != "/" else None
+    return redirect(url_for("auth.login", next=target))
 
 
 def _csrf_error(error: CSRFError):

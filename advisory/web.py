@@ -60,6 +60,7 @@ _EVENTS = {
     "account_enabled": _l("Account enabled"),
     "account_disabled": _l("Account disabled"),
     "catalogue_review": _l("Catalogue review recorded"),
+    "catalogue_edit": _l("Catalogue entry changed"),
 }
 
 
@@ -128,9 +129,11 @@ def register_blueprints(app: Flask) -> None:
     from advisory.catalogue.views import bp as catalogue
     from advisory.main.views import bp as main
     from advisory.municipalities.views import bp as municipalities
+    from advisory.report.views import bp as report
 
-    for blueprint in (main, auth, municipalities, assessments, catalogue, admin):
+    for blueprint in (main, auth, municipalities, assessments, catalogue, admin, report):
         app.register_blueprint(blueprint)
+    from advisory import wording
     from advisory.admin.forms import ROLE_LABELS
 
     app.jinja_env.globals.update(
@@ -144,6 +147,9 @@ def register_blueprints(app: Flask) -> None:
         level_label=lambda level: _LEVELS.get(level, "–"),
         horizon_label=lambda horizon: _HORIZONS.get(horizon, horizon),
         kind_label=lambda kind: _KINDS.get(kind, kind),
+        licence_label=wording.licence_label,
+        condition_label=wording.condition_label,
+        trace_label=wording.trace_label,
     )
     app.jinja_env.filters.update(format_number=format_decimal, format_decimal=format_decimal)
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -169,7 +169,9 @@ def test_whole_page_save_without_javascript_keeps_input_next_to_errors(app, edit
 def test_a_domain_can_be_marked_not_applicable_only_with_a_reason(app, editor, inventory):
     auth = signed_in(app, editor)
     url = f"/assessments/{inventory}/sections/mobility/applicability"
-    auth.post(url, {"not_applicable": "1", "reason": ""}, token_from="/")
+    refused = auth.post(url, {"not_applicable": "1", "reason": ""}, token_from="/")
+    assert refused.status_code == 422
+    assert 'id="na-reason-error"' in refused.get_data(as_text=True)
     assert "Handlungsfeld ist als nicht zutreffend" not in auth.client.get(
         f"/assessments/{inventory}/sections/mobility"
     ).get_data(as_text=True)

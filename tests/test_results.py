@@ -45,9 +45,9 @@ def test_results_page_explains_levels_gates_and_recommendations(app, answered):
     auth = Auth(app.test_client())
     auth.login(editor.email)
     page = auth.client.get(f"/assessments/{assessment_id}/results").get_data(as_text=True)
-    assert "Reifegrad insgesamt" in page and "Schnelle Erfolge (0–6 Monate)" in page
+    assert "Reifegrad insgesamt" in page and "Sofort angehen (0–6 Monate)" in page
     assert "Der Kreis ist Aufgabenträger." in page and "nicht berücksichtigt" in page
-    assert "Begrenzt, weil" in page
+    assert "Stufe begrenzt durch" in page
     assert "Sie haben bei „" in page and "Ihr Ziel:" in page
     assert 'id="radar-data"' in page and "/vendor/plotly.min.js" in page
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from advisory.access import can_edit_answers, can_view
 from advisory.assessments.answer_forms import QuestionState, describe, read_answer, submitted
+from advisory.catalogue import labels
 from advisory.charts import ChartDomain, bar_figure, radar_figure
 from advisory.content import current_questionnaire, questionnaire
 from advisory.extensions import db
@@ -194,7 +195,9 @@ def _conflict_info(question: Question, row) -> dict:
     }
 
 
-def _render_section(assessment, q, current, section_id, errors, conflicts, status=200):
+def _render_section(
+    assessment, q, current, section_id, errors, conflicts, status=200, na_error=None
+):
     rows = service.answer_rows(db.session, assessment)
     facts = service.municipality_facts(assessment.municipality)
     states = service.domain_states(db.session, assessment)
@@ -219,6 +222,7 @@ def _render_section(assessment, q, current, section_id, errors, conflicts, statu
         titles={PROFILE: q.profile.title, **{d.id: d.title for d in q.domains}},
         may_edit=_may_edit(assessment),
         lang=_lang(),
+        na_error=na_error,
     ), status
 
 
@@ -276,8 +280,9 @@ def applicability(assessment_id: int, section_id: str):
             user=current_user,
         )
     except service.AssessmentError:
-        flash(
-            _("Please give a reason why this domain does not apply to your municipality."), "error"
+        message = _("Please give a reason why this domain does not apply to your municipality.")
+        return _render_section(
+            assessment, q, domain, section_id, {}, {}, status=422, na_error=message
         )
     else:
         flash(
@@ -333,6 +338,7 @@ def results(assessment_id: int):
         assessment=assessment,
         results=computed,
         goal_labels=_goal_labels(computed.questionnaire, lang),
+        role_words=labels.ROLES,
         radar=radar_figure(chart_domains, lang).to_json().replace("</", "<\\/"),
         bars=bar_figure(chart_domains, lang).to_json().replace("</", "<\\/"),
         may_edit=_may_edit(assessment),

@@ -32,6 +32,10 @@ REVIEW_ERRORS = {
         "Name the evidence for this verdict (a document, a page, a test report)."
     ),
     "unknown_status": _l("Choose one of the offered verdicts."),
+    "new_evidence_required": _l(
+        "The verdict changed, but the evidence did not: write the evidence for the new verdict "
+        "in both languages."
+    ),
     "future_date": _l("The review date cannot lie in the future."),
     "text_required": _l("Enter the text in German and in English."),
     "unknown_choice": _l("Choose one of the offered values."),

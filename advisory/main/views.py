@@ -18,9 +18,10 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import select, text
 
-from advisory.access import visible_municipality_ids
+from advisory.access import can_edit_answers, visible_municipality_ids
 from advisory.extensions import db
 from advisory.models import Municipality, Role
+from advisory.services.assessments import inventories_in
 from advisory.web import is_safe_redirect
 
 bp = Blueprint("main", __name__)
@@ -30,15 +31,40 @@ bp = Blueprint("main", __name__)
 @login_required
 def index():
     role = Role(current_user.role)
-    municipalities = []
-    if role.is_municipal or role.has_scope:
-        municipalities = db.session.scalars(
-            select(Municipality)
-            .where(Municipality.id.in_(visible_municipality_ids(current_user)))
-            .order_by(Municipality.population.desc())
-            .limit(50)
-        ).all()
-    return render_template("main/index.html", role=role, municipalities=municipalities)
+    municipalities, inventories = [], []
+    if role.is_municipal or role.has_scope or role is Role.ADMIN:
+        visible = visible_municipality_ids(current_user)
+        inventories = inventories_in(db.session, visible)
+        if role is not Role.ADMIN:
+            municipalities = db.session.scalars(
+                select(Municipality)
+                .where(Municipality.id.in_(visible))
+                .order_by(Municipality.population.desc())
+                .limit(20)
+            ).all()
+    return render_template(
+        "main/index.html",
+        role=role,
+        municipalities=municipalities,
+        inventories=inventories,
+        may_start=role.is_municipal and can_edit_answers(current_user, current_user.municipality)
+        if current_user.municipality
+        else False,
+        state_names=_state_names(current_user),
+    )
+
+
+def _state_names(user) -> dict[str, str]:
+    """Name the states of a portfolio ('09' is Bayern)."""
+    codes = {s.code[:2] for s in user.scopes}
+    if not codes:
+        return {}
+    rows = db.session.execute(
+        select(Municipality.state_code, Municipality.state_name)
+        .where(Municipality.state_code.in_(codes))
+        .distinct()
+    )
+    return dict(rows.all())
 
 
 @bp.get("/health")
@@ -103,6 +129,13 @@ def _plotly_css() -> bytes:
         for selector, declarations in rules
     ]
     return "\n".join(lines).encode()
+
+
+@bp.get("/accessibility")
+def accessibility():
+    return render_template(
+        "main/accessibility.html", contact=current_app.config.get("CONTACT_EMAIL")
+    )
 
 
 @bp.get("/about")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -446,3 +446,21 @@ def import_answers(
     assessment.updated_at = now
     session.commit()
     return refused
+
+
+def inventories_in(session: Session, municipality_ids, limit: int = 100) -> list[tuple]:
+    """Return (assessment, number of answers) for the municipalities, last edited first."""
+    counts = (
+        select(AnswerRow.assessment_id, func.count().label("answers"))
+        .group_by(AnswerRow.assessment_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Assessment, func.coalesce(counts.c.answers, 0))
+        .outerjoin(counts, counts.c.assessment_id == Assessment.id)
+        .where(Assessment.municipality_id.in_(municipality_ids))
+        .options(joinedload(Assessment.municipality))
+        .order_by(Assessment.updated_at.desc())
+        .limit(limit)
+    )
+    return [tuple(row) for row in rows]

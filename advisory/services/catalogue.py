@@ -194,6 +194,14 @@ def record_review(
         evidence_de, evidence_en = evidence_de.strip(), evidence_en.strip()
         if status in ("met", "not_met", "not_applicable") and not (evidence_de or evidence_en):
             raise CurationError("evidence_required", requirement.id)
+        previous = solution.review.status_of(requirement.id)
+        if (
+            previous is not None
+            and previous.status != status
+            and (evidence_de, evidence_en) == (previous.evidence.de, previous.evidence.en)
+        ):
+            # A new verdict with the old justification would contradict itself on the page.
+            raise CurationError("new_evidence_required", requirement.id)
         entries[requirement.id] = {
             "status": status,
             "evidence": {"de": evidence_de or evidence_en, "en": evidence_en or evidence_de},

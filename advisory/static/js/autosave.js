@@ -85,7 +85,7 @@
         section.removeAttribute("data-dirty");
       } else if (result.code === 422) {
         showError(section, result.body.message);
-        setStatus(section, msg("not-saved"), true);
+        setStatus(section, msg("not-saved") + " " + (result.body.message || ""), true);
       } else if (result.code === 409) {
         showConflict(section, result.body);
         setStatus(section, msg("not-saved"), true);
@@ -205,7 +205,14 @@
     }
     updateAdvice(section);
     section.setAttribute("data-dirty", "1");
-    save(section);
+    var qid = qidOf(section);
+    clearTimeout(timers[qid]);
+    if (event.target.type === "radio" || event.target.tagName === "SELECT") {
+      // Arrow keys move through radio buttons and options: save the one the user stays on.
+      timers[qid] = setTimeout(function () { save(section); }, 700);
+    } else {
+      save(section);
+    }
   });
   form.addEventListener("input", function (event) {
     var section = sectionOf(event.target);
