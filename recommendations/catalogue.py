@@ -21,24 +21,11 @@ from typing import Any
 
 import yaml
 
+from questionnaires.model import DOMAIN_IDS, Reference, Text
+
 LANGUAGES = ("de", "en")
 
-DOMAINS = frozenset(
-    {
-        "strategy",
-        "services",
-        "data",
-        "infrastructure",
-        "security",
-        "interoperability",
-        "mobility",
-        "climate",
-        "planning",
-        "participation",
-        "skills",
-        "cooperation",
-    }
-)
+DOMAINS = frozenset(DOMAIN_IDS)
 
 OPEN_STANDARDS = frozenset(
     {
@@ -157,24 +144,6 @@ class CatalogueError(Exception):
 
 
 # --------------------------------------------------------------------------- definitions
-
-
-@dataclass(frozen=True)
-class Text:
-    """A user-facing text in German (primary) and English."""
-
-    de: str
-    en: str
-
-    def get(self, language: str) -> str:
-        """Return the text in ``language``, German for anything else."""
-        return self.en if language == "en" else self.de
-
-
-@dataclass(frozen=True)
-class Reference:
-    title: str
-    url: str | None = None
 
 
 @dataclass(frozen=True)

@@ -5,22 +5,9 @@ from __future__ import annotations
 from dataclasses import fields, is_dataclass
 
 from advisory.content import QUESTIONNAIRE_DIR, check_all
-from questionnaires import Text, load_directory
+from questionnaires import DOMAIN_IDS, Text, load_directory
 
-DOMAINS = {
-    "strategy",
-    "services",
-    "data",
-    "infrastructure",
-    "security",
-    "interoperability",
-    "mobility",
-    "climate",
-    "planning",
-    "participation",
-    "skills",
-    "cooperation",
-}
+DOMAINS = set(DOMAIN_IDS)
 
 
 def shipped():

@@ -93,9 +93,7 @@ def solutions():
 @login_required
 def solution(solution_id: str):
     catalogue = current_catalogue(db.session)
-    found = next((s for s in catalogue.solutions if s.id == solution_id), None)
-    if found is None:
-        abort(404)
+    found = _solution_or_404(catalogue, solution_id)
     return render_template(
         "catalogue/solution.html",
         solution=found,
@@ -150,9 +148,7 @@ def requirements():
 @require_area("catalogue_review")
 def review(solution_id: str):
     catalogue = current_catalogue(db.session)
-    found = next((s for s in catalogue.solutions if s.id == solution_id), None)
-    if found is None:
-        abort(404)
+    found = _solution_or_404(catalogue, solution_id)
     errors: dict[str, str] = {}
     if request.method == "POST":
         form = request.form
@@ -197,9 +193,7 @@ def review(solution_id: str):
 @require_area("catalogue_review")
 def edit(solution_id: str):
     catalogue = current_catalogue(db.session)
-    found = next((s for s in catalogue.solutions if s.id == solution_id), None)
-    if found is None:
-        abort(404)
+    found = _solution_or_404(catalogue, solution_id)
     values = editable_values(found)
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -242,3 +236,10 @@ def _edit_values(form) -> dict[str, object]:
         "max_population": number("max_population"),
         "website": form.get("website", "").strip()[:500] or None,
     }
+
+
+def _solution_or_404(catalogue, solution_id: str):
+    found = next((s for s in catalogue.solutions if s.id == solution_id), None)
+    if found is None:
+        abort(404)
+    return found

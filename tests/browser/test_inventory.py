@@ -8,26 +8,13 @@ from sqlalchemy import select
 
 from advisory.extensions import db
 from advisory.models import Answer, Role
+from questionnaires import DOMAIN_IDS
 from tests.browser.axe import violations
 from tests.browser.conftest import login
 from tests.conftest import PASSWORD
 
 VILLAGE = "07333001"
-SECTIONS = [
-    "profile",
-    "strategy",
-    "services",
-    "data",
-    "infrastructure",
-    "security",
-    "interoperability",
-    "mobility",
-    "climate",
-    "planning",
-    "participation",
-    "skills",
-    "cooperation",
-]
+SECTIONS = ["profile", *DOMAIN_IDS]
 
 
 @pytest.fixture
