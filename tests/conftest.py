@@ -57,11 +57,32 @@ def make_config(database_url: str, **extra) -> dict:
     }
 
 
+def dispose(app) -> None:
+    """Close the app's pooled connections (PostgreSQL warns about connections left open)."""
+    with app.app_context():
+        db.engine.dispose()
+
+
 @pytest.fixture
 def app(database_url):
     app = create_app(make_config(database_url))
     yield app
     _clean(app)
+    dispose(app)
+
+
+@pytest.fixture
+def make_app():
+    """Return a factory for extra apps with their own configuration; closes them afterwards."""
+    apps = []
+
+    def make(config: dict):
+        apps.append(create_app(config))
+        return apps[-1]
+
+    yield make
+    for extra in apps:
+        dispose(extra)
 
 
 def _clean(app) -> None:

@@ -32,9 +32,9 @@ def test_health_reports_ok_with_a_reachable_database(client):
     assert response.json == {"status": "ok", "database": "ok"}
 
 
-def test_health_reports_503_when_the_database_is_unreachable(tmp_path):
+def test_health_reports_503_when_the_database_is_unreachable(tmp_path, make_app):
     unreachable = f"sqlite:///{tmp_path}/missing-folder/db.sqlite3"
-    app = create_app(make_config(unreachable))
+    app = make_app(make_config(unreachable))
     response = app.test_client().get("/health")
     assert response.status_code == 503
     assert response.json == {"status": "error", "database": "error"}
@@ -67,9 +67,9 @@ def test_pages_are_german_by_default_and_english_on_request(client):
     ],
 )
 def test_error_pages_in_german_and_english_without_a_stack_trace(
-    database_url, code, german, english
+    database_url, make_app, code, german, english
 ):
-    app = create_app(make_config(database_url, PROPAGATE_EXCEPTIONS=False))
+    app = make_app(make_config(database_url, PROPAGATE_EXCEPTIONS=False))
 
     @app.get("/fail")
     def fail():

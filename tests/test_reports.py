@@ -22,7 +22,7 @@ from advisory.services.assessments import (
     start_assessment,
 )
 from advisory.services.results import set_targets
-from tests.conftest import PASSWORD, Auth, _clean, make_config
+from tests.conftest import PASSWORD, Auth, _clean, dispose, make_config
 
 VILLAGE = "07333001"
 
@@ -70,6 +70,7 @@ def rendered(database_url):
             pdf = render_pdf(report)
     finally:
         _clean(app)  # the function-scoped tests of this module start from an empty database
+        dispose(app)
     return {"report": report, "html": html, "pdf": pdf}
 
 
