@@ -127,7 +127,8 @@ def report_from_results(
         dont_know=len(scores.dont_know),
         strongest=strongest,
         weakest=weakest,
-        top_steps=steps[:TOP_STEPS],
+        # The next steps start with what can be done now; within a horizon the rules' order holds.
+        top_steps=tuple(sorted(steps, key=lambda s: HORIZONS.index(s.horizon))[:TOP_STEPS]),
         domains=rows,
         sections=sections,
         roadmap=roadmap,
