@@ -29,7 +29,12 @@ from advisory.models import (
     utcnow,
 )
 from advisory.reporting.data import Report
-from advisory.services.assessments import answer_rows, domain_states, open_assessment
+from advisory.services.assessments import (
+    answer_rows,
+    domain_states,
+    new_assessment,
+    open_assessment,
+)
 from questionnaires import AnswerError, QuestionnaireError, validate_answer
 
 FORMAT = "advisory-assessment"
@@ -121,22 +126,9 @@ def import_assessment(
         raise AssessmentImportError(
             f"{municipality.name} already has an inventory in progress; validate it first"
         )
-    previous = session.scalar(
-        select(Assessment)
-        .where(Assessment.municipality_id == municipality.id)
-        .order_by(Assessment.id.desc())
-    )
     now = utcnow()
-    assessment = Assessment(
-        municipality=municipality,
-        questionnaire_id=q.id,
-        questionnaire_version=q.version,
-        created_by=user,
-        previous_id=previous.id if previous else None,
-        revision=1,
-    )
-    session.add(assessment)
-    session.flush()
+    assessment, _previous = new_assessment(session, municipality, q, user)
+    assessment.revision = 1
     user_id = user.id if user is not None else None
     for question_id, answer in answers.items():
         session.add(

@@ -93,20 +93,7 @@ def start_assessment(
     """
     if open_assessment(session, municipality) is not None:
         raise AssessmentError("assessment_open")
-    previous = session.scalar(
-        select(Assessment)
-        .where(Assessment.municipality_id == municipality.id)
-        .order_by(Assessment.id.desc())
-    )
-    assessment = Assessment(
-        municipality=municipality,
-        questionnaire_id=questionnaire.id,
-        questionnaire_version=questionnaire.version,
-        created_by=user,
-        previous_id=previous.id if previous else None,
-    )
-    session.add(assessment)
-    session.flush()
+    assessment, previous = new_assessment(session, municipality, questionnaire, user)
     carried: dict[str, Answer] = _prefill(questionnaire, municipality)
     if previous is not None and previous_questionnaire is not None:
         carried.update(
@@ -125,6 +112,27 @@ def start_assessment(
         )
     session.commit()
     return assessment
+
+
+def new_assessment(
+    session: Session, municipality: Municipality, questionnaire: Questionnaire, user: User | None
+) -> tuple[Assessment, Assessment | None]:
+    """Add an empty assessment that follows the municipality's newest one; return both."""
+    previous = session.scalar(
+        select(Assessment)
+        .where(Assessment.municipality_id == municipality.id)
+        .order_by(Assessment.id.desc())
+    )
+    assessment = Assessment(
+        municipality=municipality,
+        questionnaire_id=questionnaire.id,
+        questionnaire_version=questionnaire.version,
+        created_by=user,
+        previous_id=previous.id if previous else None,
+    )
+    session.add(assessment)
+    session.flush()
+    return assessment, previous
 
 
 def _prefill(questionnaire: Questionnaire, municipality: Municipality) -> dict[str, Answer]:
