@@ -250,7 +250,7 @@ def report_xlsx(report: Report) -> bytes:
     from openpyxl.utils import get_column_letter
 
     with force_locale(report.lang):
-        from advisory.web import _HORIZONS, _KINDS, _LEVELS
+        from advisory.web import horizon_label, kind_label, level_label
 
         workbook = Workbook()
         answers = workbook.active
@@ -279,8 +279,8 @@ def report_xlsx(report: Report) -> bytes:
                     d.title,
                     _("yes") if d.applicable else _("no"),
                     d.score,
-                    str(_LEVELS.get(d.raw_level, "")),
-                    str(_LEVELS.get(d.level, "")),
+                    level_label(d.raw_level, ""),
+                    level_label(d.level, ""),
                     d.cap_reason or (d.not_applicable_reason or ""),
                     d.answered,
                     d.shown,
@@ -297,8 +297,8 @@ def report_xlsx(report: Report) -> bytes:
             [_("When"), _("Kind"), _("Domain"), _("Step"), _("Why"), _("Serves the goal")],
             [
                 [
-                    str(_HORIZONS.get(horizon, horizon)),
-                    str(_KINDS.get(s.kind, s.kind)),
+                    horizon_label(horizon),
+                    kind_label(s.kind),
                     s.domain_title,
                     s.title,
                     s.because,

@@ -100,6 +100,19 @@ _KINDS = {
 }
 
 
+def level_label(level: int | None, missing: str = "–") -> str:
+    """Name a maturity level ('3 – Umsetzen'); `missing` when there is none."""
+    return str(_LEVELS.get(level, missing))
+
+
+def horizon_label(horizon: str) -> str:
+    return str(_HORIZONS.get(horizon, horizon))
+
+
+def kind_label(kind: str) -> str:
+    return str(_KINDS.get(kind, kind))
+
+
 def error_text(code: int) -> tuple[str, str]:
     """Return the heading and the advice shown for an HTTP error."""
     return _ERRORS.get(code, _ERRORS[400] if code < 500 else _ERRORS[500])
@@ -144,9 +157,9 @@ def register_blueprints(app: Flask) -> None:
         event_label=lambda kind: _EVENTS.get(kind, kind),
         status_label=lambda status: _ASSESSMENT_STATUS.get(status, status),
         progress_label=lambda status: _PROGRESS.get(status, status),
-        level_label=lambda level: _LEVELS.get(level, "–"),
-        horizon_label=lambda horizon: _HORIZONS.get(horizon, horizon),
-        kind_label=lambda kind: _KINDS.get(kind, kind),
+        level_label=level_label,
+        horizon_label=horizon_label,
+        kind_label=kind_label,
         licence_label=wording.licence_label,
         condition_label=wording.condition_label,
         trace_label=wording.trace_label,
