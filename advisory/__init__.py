@@ -31,11 +31,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from advisory import i18n, security, web
+    from advisory import blueprints, i18n, security
 
     babel.init_app(app, locale_selector=i18n.select_locale)
     security.init_app(app)
-    web.register_blueprints(app)
+    blueprints.register_blueprints(app)
 
     from advisory.cli import register_commands
 

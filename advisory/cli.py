@@ -99,7 +99,7 @@ def create_user(email, name, role, municipality, scopes, password) -> None:
     from advisory.services.accounts import AccountError, parse_scopes
     from advisory.services.accounts import create_user as run_create
     from advisory.services.municipalities import resolve_municipality
-    from advisory.web import account_error_text
+    from advisory.wording import account_error_text
 
     try:
         place = resolve_municipality(db.session, municipality) if municipality else None

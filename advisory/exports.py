@@ -250,7 +250,7 @@ def report_xlsx(report: Report) -> bytes:
     from openpyxl.utils import get_column_letter
 
     with force_locale(report.lang):
-        from advisory.web import horizon_label, kind_label, level_label
+        from advisory.wording import horizon_label, kind_label, level_label
 
         workbook = Workbook()
         answers = workbook.active

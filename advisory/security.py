@@ -63,7 +63,7 @@ def _wants_json() -> bool:
 
 def _error_page(code: int):
     if _wants_json():
-        from advisory.web import error_text
+        from advisory.wording import error_text
 
         return jsonify({"error": str(error_text(code)[1])}), code
     return render_template("errors/error.html", code=code), code

@@ -1,4 +1,4 @@
-"""Words for internal keys that reach a page: rule trace names, licences, requirement conditions."""
+"""Words for internal keys that reach a page: levels, statuses, errors, rule traces, licences."""
 
 from __future__ import annotations
 
@@ -62,5 +62,158 @@ def licence_label(licence: str) -> str:
     return licence
 
 
+def event_label(kind: str) -> str:
+    return str(_EVENTS.get(kind, kind))
+
+
+def status_label(status: str) -> str:
+    return str(_ASSESSMENT_STATUS.get(status, status))
+
+
+def progress_label(status: str) -> str:
+    return str(_PROGRESS.get(status, status))
+
+
 def condition_label(condition: str | None) -> str:
     return str(CONDITIONS.get(condition, condition or ""))
+
+
+_ERRORS = {
+    400: (
+        _l("The request could not be processed"),
+        _l(
+            "Something in the request was not as expected. Go back, check your input and try again."
+        ),
+    ),
+    403: (
+        _l("Access denied"),
+        _l("Your account may not open this page. If you need access, ask your administrator."),
+    ),
+    404: (
+        _l("Page not found"),
+        _l(
+            "This page does not exist or is not available to you. Check the address or start again "
+            "from the home page."
+        ),
+    ),
+    405: (
+        _l("Action not allowed"),
+        _l("This page cannot be used this way. Start again from the home page."),
+    ),
+    413: (
+        _l("Upload too large"),
+        _l("The data sent was larger than allowed. Send a smaller file or less text."),
+    ),
+    429: (_l("Too many requests"), _l("Please wait a moment and try again.")),
+    500: (
+        _l("Something went wrong on our side"),
+        _l(
+            "The error has been logged. Nothing you confirmed as saved is lost. Please try again "
+            "in a moment; if it happens again, tell your administrator the time it happened."
+        ),
+    ),
+    503: (_l("Service unavailable"), _l("The service is briefly unavailable. Please try again.")),
+}
+
+
+_EVENTS = {
+    "login": _l("Signed in"),
+    "login_failed": _l("Failed sign-in"),
+    "logout": _l("Signed out"),
+    "password_changed": _l("Password changed"),
+    "user_created": _l("Account created"),
+    "role_changed": _l("Role or scope changed"),
+    "account_enabled": _l("Account enabled"),
+    "account_disabled": _l("Account disabled"),
+    "catalogue_review": _l("Catalogue review recorded"),
+    "catalogue_edit": _l("Catalogue entry changed"),
+}
+
+
+_ASSESSMENT_STATUS = {
+    "in_progress": _l("in progress"),
+    "submitted": _l("submitted"),
+    "in_review": _l("in review"),
+    "validated": _l("validated"),
+}
+_PROGRESS = {
+    "not_started": _l("not started"),
+    "in_progress": _l("in progress"),
+    "complete": _l("complete"),
+    "not_applicable": _l("not applicable"),
+}
+
+
+# Maturity levels after ITU-T Y.4904, as named in DOMAIN.md.
+_LEVELS = {
+    1: _l("1 – Planning"),
+    2: _l("2 – Alignment"),
+    3: _l("3 – Development"),
+    4: _l("4 – Integration"),
+    5: _l("5 – Optimization"),
+}
+_HORIZONS = {
+    "quick_win": _l("Quick wins (0–6 months)"),
+    "next_step": _l("Next steps (6–18 months)"),
+    "later": _l("Later (after 18 months)"),
+}
+_KINDS = {
+    "solution": _l("Solution"),
+    "training": _l("Training"),
+    "step": _l("Organisational step"),
+    "link_domains": _l("Link data"),
+    "cooperate": _l("Co-operation"),
+}
+
+
+def level_label(level: int | None, missing: str = "–") -> str:
+    """Name a maturity level ('3 – Umsetzen'); `missing` when there is none."""
+    return str(_LEVELS.get(level, missing))
+
+
+def horizon_label(horizon: str) -> str:
+    return str(_HORIZONS.get(horizon, horizon))
+
+
+def kind_label(kind: str) -> str:
+    return str(_KINDS.get(kind, kind))
+
+
+def error_text(code: int) -> tuple[str, str]:
+    """Return the heading and the advice shown for an HTTP error."""
+    return _ERRORS.get(code, _ERRORS[400] if code < 500 else _ERRORS[500])
+
+
+_ACCOUNT_ERRORS = {
+    "password_too_short": _l("The password must have at least 12 characters."),
+    "wrong_password": _l("The current password is not correct."),
+    "password_unchanged": _l("The new password must differ from the current one."),
+    "email_taken": _l("An account with this email address already exists."),
+    "municipality_required": _l(
+        "Municipal roles belong to one municipality: choose it from the directory."
+    ),
+    "municipality_not_found": _l(
+        "No municipality matches. Check the spelling or enter the 8-digit key (AGS)."
+    ),
+    "municipality_ambiguous": _l(
+        "Several municipalities match. Choose one of the suggestions or enter its 8-digit key "
+        "(AGS)."
+    ),
+    "scope_required": _l(
+        "Advisors and trainers need a portfolio: enter at least one state, district or "
+        "municipality key."
+    ),
+    "bad_scope": _l(
+        "Enter keys separated by spaces: 2 digits for a state (09), 5 for a district (09162), "
+        "8 for a municipality (09162000)."
+    ),
+    "cannot_demote_self": _l(
+        "You cannot remove your own administrator role or disable your own account; ask another "
+        "administrator."
+    ),
+}
+
+
+def account_error_text(code: str) -> str:
+    """Return the user-facing sentence for an account error code."""
+    return str(_ACCOUNT_ERRORS.get(code, code))

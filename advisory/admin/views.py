@@ -12,7 +12,8 @@ from advisory.extensions import db
 from advisory.models import AuditEvent, Role, User
 from advisory.services.accounts import AccountError, create_user, parse_scopes, update_user
 from advisory.services.municipalities import resolve_municipality
-from advisory.web import account_error_text, require_area
+from advisory.views import require_area
+from advisory.wording import account_error_text
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

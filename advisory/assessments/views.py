@@ -17,7 +17,7 @@ from advisory.extensions import db
 from advisory.models import Assessment, AssessmentStatus, Municipality
 from advisory.services import assessments as service
 from advisory.services.results import compute_results, set_targets
-from advisory.web import require_area
+from advisory.views import require_area
 from questionnaires import AnswerError, Question, visible_questions
 
 bp = Blueprint("assessments", __name__)

@@ -16,7 +16,8 @@ from advisory.services.accounts import (
     change_password,
     record_event,
 )
-from advisory.web import account_error_text, is_safe_redirect
+from advisory.views import is_safe_redirect
+from advisory.wording import account_error_text
 
 bp = Blueprint("auth", __name__)
 

@@ -23,7 +23,7 @@ from advisory.services.catalogue import (
     record_review,
     review_history,
 )
-from advisory.web import require_area
+from advisory.views import require_area
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
 

@@ -22,7 +22,7 @@ from advisory.access import can_edit_answers, visible_municipality_ids
 from advisory.extensions import db
 from advisory.models import Municipality, Role
 from advisory.services.assessments import inventories_in
-from advisory.web import is_safe_redirect
+from advisory.views import is_safe_redirect
 
 bp = Blueprint("main", __name__)
 

@@ -11,7 +11,7 @@ from advisory.extensions import db
 from advisory.models import Municipality
 from advisory.services.assessments import assessments_of
 from advisory.services.municipalities import neighbours, search_municipalities
-from advisory.web import require_area
+from advisory.views import require_area
 
 bp = Blueprint("municipalities", __name__, url_prefix="/municipalities")
 

@@ -10,7 +10,7 @@ from advisory.access import can_view
 from advisory.extensions import db
 from advisory.models import Assessment
 from advisory.reporting import MEDIA_TYPES, build_report, download_name, render_format, render_page
-from advisory.web import require_area
+from advisory.views import require_area
 
 bp = Blueprint("report", __name__)
 

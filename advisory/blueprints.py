@@ -1,0 +1,41 @@
+"""Blueprint registration and the names every template can use."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import format_decimal, get_locale
+
+from advisory import wording
+from advisory.admin.forms import ROLE_LABELS
+from advisory.admin.views import bp as admin
+from advisory.assessments.views import bp as assessments
+from advisory.auth.views import bp as auth
+from advisory.catalogue.views import bp as catalogue
+from advisory.directory import ATTRIBUTION
+from advisory.main.views import bp as main
+from advisory.municipalities.views import bp as municipalities
+from advisory.report.views import bp as report
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register every area of the application."""
+    for blueprint in (main, auth, municipalities, assessments, catalogue, admin, report):
+        app.register_blueprint(blueprint)
+
+    app.jinja_env.globals.update(
+        error_text=wording.error_text,
+        attribution=ATTRIBUTION,
+        current_locale=lambda: str(get_locale()),
+        role_label=lambda role: ROLE_LABELS.get(role, role),
+        event_label=wording.event_label,
+        status_label=wording.status_label,
+        progress_label=wording.progress_label,
+        level_label=wording.level_label,
+        horizon_label=wording.horizon_label,
+        kind_label=wording.kind_label,
+        licence_label=wording.licence_label,
+        condition_label=wording.condition_label,
+        trace_label=wording.trace_label,
+    )
+    app.jinja_env.filters.update(format_number=format_decimal, format_decimal=format_decimal)
+    app.jinja_env.add_extension("jinja2.ext.do")

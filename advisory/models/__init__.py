@@ -1,0 +1,37 @@
+"""Typed SQLAlchemy 2.0 models: what was answered, decided and done, never the content texts.
+
+One module per area; every model is importable from here, and importing this package registers
+all tables on Base.metadata (Alembic and create_all rely on that).
+"""
+
+from advisory.models.accounts import AuditEvent, Role, RoleScope, ScopeKind, User
+from advisory.models.assessments import (
+    Answer,
+    AnswerChange,
+    Assessment,
+    AssessmentDomain,
+    AssessmentStatus,
+)
+from advisory.models.base import NAMING_CONVENTION, Base, UTCDateTime, utcnow
+from advisory.models.catalogue import SolutionEdit, SolutionReview
+from advisory.models.directory import Municipality
+
+__all__ = [
+    "NAMING_CONVENTION",
+    "Answer",
+    "AnswerChange",
+    "Assessment",
+    "AssessmentDomain",
+    "AssessmentStatus",
+    "AuditEvent",
+    "Base",
+    "Municipality",
+    "Role",
+    "RoleScope",
+    "ScopeKind",
+    "SolutionEdit",
+    "SolutionReview",
+    "UTCDateTime",
+    "User",
+    "utcnow",
+]
