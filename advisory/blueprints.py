@@ -14,12 +14,13 @@ from advisory.catalogue.views import bp as catalogue
 from advisory.directory import ATTRIBUTION
 from advisory.main.views import bp as main
 from advisory.municipalities.views import bp as municipalities
+from advisory.portfolio.views import bp as portfolio
 from advisory.report.views import bp as report
 
 
 def register_blueprints(app: Flask) -> None:
     """Register every area of the application."""
-    for blueprint in (main, auth, municipalities, assessments, catalogue, admin, report):
+    for blueprint in (main, auth, municipalities, assessments, catalogue, admin, report, portfolio):
         app.register_blueprint(blueprint)
 
     app.jinja_env.globals.update(
@@ -36,6 +37,7 @@ def register_blueprints(app: Flask) -> None:
         licence_label=wording.licence_label,
         condition_label=wording.condition_label,
         trace_label=wording.trace_label,
+        size_label=wording.size_label,
     )
     app.jinja_env.filters.update(format_number=format_decimal, format_decimal=format_decimal)
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -10,6 +10,7 @@ from tests.conftest import Auth
 MUNICIPAL = {Role.MUNICIPAL_EDITOR, Role.MUNICIPAL_VIEWER}
 DIRECTORY_ROLES = MUNICIPAL | {Role.ADVISOR, Role.TRAINER, Role.ADMIN}
 EVERYONE = set(Role)
+PORTFOLIO_ROLES = {Role.ADVISOR, Role.TRAINER, Role.ADMIN}
 PUBLIC = None
 
 # Every route of the app: who may reach it. A new route fails test_every_route_is_listed until
@@ -52,6 +53,11 @@ ROUTES: dict[str, set[Role] | None] = {
     "admin.new_user": {Role.ADMIN},
     "admin.edit_user": {Role.ADMIN},
     "admin.audit": {Role.ADMIN},
+    "portfolio.dashboard": PORTFOLIO_ROLES,
+    "portfolio.heatmap": PORTFOLIO_ROLES,
+    "portfolio.compare": PORTFOLIO_ROLES,
+    "portfolio.export_csv": PORTFOLIO_ROLES,
+    "portfolio.export_xlsx": PORTFOLIO_ROLES,
 }
 
 # Route arguments that name an object belonging to one municipality (catalogue entries do not).

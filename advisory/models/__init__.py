@@ -15,6 +15,7 @@ from advisory.models.assessments import (
 from advisory.models.base import NAMING_CONVENTION, Base, UTCDateTime, utcnow
 from advisory.models.catalogue import SolutionEdit, SolutionReview
 from advisory.models.directory import Municipality
+from advisory.models.portfolio import InventorySummary
 
 __all__ = [
     "NAMING_CONVENTION",
@@ -25,6 +26,7 @@ __all__ = [
     "AssessmentStatus",
     "AuditEvent",
     "Base",
+    "InventorySummary",
     "Municipality",
     "Role",
     "RoleScope",

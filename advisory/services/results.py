@@ -15,6 +15,7 @@ from advisory.services.assessments import (
     domain_states,
     load_answers,
     municipality_facts,
+    summarise,
 )
 from advisory.services.catalogue import current_catalogue, shipped_catalogue
 from questionnaires import Answer, Questionnaire
@@ -61,10 +62,10 @@ def _rules(questionnaire_id: str, version: str) -> tuple[Rule, ...]:
     )
 
 
-def compute_results(
-    session: Session, assessment: Assessment, today: dt.date | None = None
-) -> Results:
-    """Score the assessment and evaluate every rule; pure engines, stored answers."""
+def score_assessment(
+    session: Session, assessment: Assessment
+) -> tuple[Questionnaire, dict[str, Answer], dict[str, object], AssessmentScore]:
+    """Score the assessment from its stored answers and domain settings (no rules)."""
     questionnaire = pinned_questionnaire(
         assessment.questionnaire_id, assessment.questionnaire_version
     )
@@ -78,6 +79,14 @@ def compute_results(
         not_applicable_domains={d: s.reason or "" for d, s in states.items() if s.not_applicable},
         targets={d: s.target_level for d, s in states.items() if s.target_level},
     )
+    return questionnaire, answers, facts, scores
+
+
+def compute_results(
+    session: Session, assessment: Assessment, today: dt.date | None = None
+) -> Results:
+    """Score the assessment and evaluate every rule; pure engines, stored answers."""
+    questionnaire, answers, facts, scores = score_assessment(session, assessment)
     catalogue = current_catalogue(session)
     today = today or dt.date.today()
     evaluation = run(
@@ -110,6 +119,7 @@ def set_targets(
         .values(revision=Assessment.revision + 1, updated_at=now)
         .execution_options(synchronize_session=False)
     )
+    summarise(session, assessment)
     session.commit()
 
 
