@@ -304,7 +304,7 @@ def test_exported_cells_never_start_a_formula():
     sheet = load_workbook(io.BytesIO(portfolio.table_xlsx(header, table, "x"))).active
     assert sheet["B2"].value == '\'=HYPERLINK("http://evil")' and sheet["B2"].data_type == "s"
     csv_line = portfolio.table_csv(header, table).decode("utf-8-sig").splitlines()[1]
-    assert csv_line.startswith("07333001,\"'=HYPERLINK(\"\"http://evil\"\")\",'+cmd,'@SUM(A1)")
+    assert csv_line.startswith('07333001,"\'=HYPERLINK(""http://evil"")",\'+cmd,\'@SUM(A1)')
 
 
 # --- heat map and comparison ------------------------------------------------------------------

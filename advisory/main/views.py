@@ -37,7 +37,7 @@ def index():
         inventories = inventories_in(db.session, visible_municipality_ids(current_user))
     elif role.has_scope or role is Role.ADMIN:
         # The first rows of the portfolio dashboard: waiting for the advisor first.
-        portfolio = portfolio_page(db.session, current_user, PortfolioFilters(per_page=20))
+        portfolio = portfolio_page(db.session, current_user, PortfolioFilters(per_page=10))
     return render_template(
         "main/index.html",
         role=role,

@@ -53,7 +53,7 @@ class FilterForm(FlaskForm):
     level = SelectField(_l("Overall level"), default="", invalid_choice_message=CHOICE_ERROR)
     sort = SelectField(_l("Sort by"), default="priority", invalid_choice_message=CHOICE_ERROR)
     order = SelectField(_l("Order"), default="asc", invalid_choice_message=CHOICE_ERROR)
-    per_page = SelectField(_l("Rows per page"), default="50", invalid_choice_message=CHOICE_ERROR)
+    per_page = SelectField(_l("Rows per page"), default="25", invalid_choice_message=CHOICE_ERROR)
     page = IntegerField(
         _l("Page"),
         validators=[Optional(), NumberRange(min=1, message=_l("Pages are counted from 1."))],
@@ -94,5 +94,5 @@ class FilterForm(FlaskForm):
             sort=value("sort", "priority") or "priority",
             descending=value("order") == "desc",
             page=int(value("page", "1") or 1),
-            per_page=per_page or int(value("per_page", "50") or 50),
+            per_page=per_page or int(value("per_page", "25") or 25),
         )

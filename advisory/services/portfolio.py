@@ -156,7 +156,7 @@ class PortfolioFilters:
     sort: str = "priority"
     descending: bool = False
     page: int = 1
-    per_page: int = 50
+    per_page: int = 25
 
 
 @dataclass(frozen=True)
@@ -363,17 +363,40 @@ def _row(values) -> PortfolioRow:
     return PortfolioRow(**data, size_class=size_class(data["population"]))
 
 
+def _status_counts(session: Session, user: User, filters: PortfolioFilters):
+    """Count the matching municipalities per status (ignoring the status filter) and tell
+    whether any of their inventories has a missing or stale summary, in one query."""
+    status_column = case((Assessment.id.is_(None), NOT_STARTED), else_=Assessment.status)
+    stale = case(
+        (
+            and_(
+                Assessment.id.is_not(None),
+                or_(
+                    InventorySummary.assessment_id.is_(None),
+                    InventorySummary.revision != Assessment.revision,
+                ),
+            ),
+            1,
+        ),
+        else_=0,
+    )
+    rows = session.execute(
+        _base(
+            user, filters, status_column, func.count(), func.sum(stale), with_status=False
+        ).group_by(status_column)
+    ).all()
+    return {str(status): count for status, count, _stale in rows}, any(s for *_, s in rows)
+
+
 def portfolio_page(session: Session, user: User, filters: PortfolioFilters) -> PortfolioPage:
     """Return one page of the user's portfolio, filtered and sorted, from the summaries."""
-    pending = _refresh_stale(session, select(Municipality.id).where(municipality_condition(user)))
-    status_column = case((Assessment.id.is_(None), NOT_STARTED), else_=Assessment.status)
-    counts = dict(
-        session.execute(
-            _base(user, filters, status_column, func.count(), with_status=False).group_by(
-                status_column
-            )
-        ).all()
-    )
+    counts, stale = _status_counts(session, user, filters)
+    pending = 0
+    if stale:  # rare: after an upgrade, or a change that bypassed the services
+        pending = _refresh_stale(
+            session, select(Municipality.id).where(municipality_condition(user))
+        )
+        counts, _stale = _status_counts(session, user, filters)
     total = counts.get(filters.status, 0) if filters.status else sum(counts.values())
     pages = max(1, math.ceil(total / filters.per_page))
     page = min(max(1, filters.page), pages)
@@ -389,7 +412,7 @@ def portfolio_page(session: Session, user: User, filters: PortfolioFilters) -> P
         page=page,
         pages=pages,
         per_page=filters.per_page,
-        status_counts={str(k): v for k, v in counts.items()},
+        status_counts=counts,
         pending_summaries=pending,
     )
 
