@@ -81,11 +81,25 @@ def prepare(url: str, email: str, password: str) -> None:
     engine.dispose()
 
 
-def answer_sets() -> list[dict[str, dict]]:
-    """Return the three demo answer sets (about 110 to 140 answers each) in stored form."""
+ANSWERS = 146  # with 90-100 % kept: about 140 answers per inventory
+
+
+def answer_sets(questionnaire) -> list[dict[str, dict]]:
+    """Return the three demo answer sets in stored form, each topped up to ANSWERS answers with
+    "don't know" for further questions (the demo sets hold 111 to 138 answers)."""
     from advisory.demo import demo_set
 
-    return [demo_set(name)["answers"] for name in ("rural", "town", "city")]
+    every = [q.id for section in (questionnaire.profile, *questionnaire.domains)
+             for q in section.questions]  # fmt: skip
+    sets = []
+    for name in ("rural", "town", "city"):
+        answers = dict(demo_set(name)["answers"])
+        for question_id in every:
+            if len(answers) >= ANSWERS:
+                break
+            answers.setdefault(question_id, {"status": "dont_know"})
+        sets.append(answers)
+    return sets
 
 
 def add_inventories(url: str, count: int, seed: int) -> tuple[int, float, float]:
@@ -97,7 +111,7 @@ def add_inventories(url: str, count: int, seed: int) -> tuple[int, float, float]
 
     rng = random.Random(seed)  # noqa: S311 - repeatable test data, not secrets
     questionnaire = current_questionnaire()
-    sets = answer_sets()
+    sets = answer_sets(questionnaire)
     engine = create_engine(url)
     started = time.perf_counter()
     with Session(engine) as session:
@@ -135,7 +149,7 @@ def add_inventories(url: str, count: int, seed: int) -> tuple[int, float, float]
         batch: list[dict] = []
         for assessment_id in ids:
             answers = sets[rng.randrange(len(sets))]
-            keep = rng.uniform(0.7, 1.0)  # inventories are finished to different degrees
+            keep = rng.uniform(0.9, 1.0)  # inventories are finished to different degrees
             for question_id, answer in answers.items():
                 if rng.random() > keep:
                     continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from advisory.models.base import Base, utcnow
@@ -20,14 +20,18 @@ class InventorySummary(Base):
     """
 
     __tablename__ = "inventory_summary"
-    __table_args__ = (
-        Index("ix_inventory_summary_municipality", "municipality_id", "assessment_id"),
-    )
+    __table_args__ = (Index("ix_inventory_summary_municipality", "municipality_id", "current"),)
 
     assessment_id: Mapped[int] = mapped_column(
         ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True
     )
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"))
+    # True for the municipality's newest inventory: the one the dashboard lists.
+    current: Mapped[bool] = mapped_column(default=True)
+    # Copies of the inventory's status and last change, so that listing, filtering and sorting
+    # read this one table.
+    status: Mapped[str] = mapped_column(String(32))
+    last_activity: Mapped[dt.datetime]
     revision: Mapped[int]
     answered: Mapped[int]
     shown: Mapped[int]

@@ -83,7 +83,7 @@ def dashboard():
 def heatmap():
     form = _form()
     filters = form.filters(per_page=HEATMAP_ROWS)
-    page = service.portfolio_page(db.session, current_user, filters)
+    page = service.portfolio_page(db.session, current_user, filters, with_domains=True)
     grid = service.domain_grid(page.rows, _domains())
     figure = heatmap_figure(
         [HeatmapRow(row.name, tuple(level for _s, level, _a in cells)) for row, cells in grid.rows],

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, event, func, inspect, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -64,7 +64,16 @@ def refresh_summary(session: Session, assessment: Assessment) -> InventorySummar
     """
     from advisory.services.results import score_assessment
 
-    revision = session.scalar(select(Assessment.revision).where(Assessment.id == assessment.id))
+    status, revision, updated_at = session.execute(
+        select(Assessment.status, Assessment.revision, Assessment.updated_at).where(
+            Assessment.id == assessment.id
+        )
+    ).one()
+    newest = session.scalar(
+        select(func.max(Assessment.id)).where(
+            Assessment.municipality_id == assessment.municipality_id
+        )
+    )
     _questionnaire, _answers, _facts, scores = score_assessment(session, assessment)
     summary = session.get(InventorySummary, assessment.id)
     if summary is None:
@@ -72,6 +81,9 @@ def refresh_summary(session: Session, assessment: Assessment) -> InventorySummar
             assessment_id=assessment.id, municipality_id=assessment.municipality_id
         )
         session.add(summary)
+    summary.current = newest == assessment.id
+    summary.status = str(status)
+    summary.last_activity = updated_at
     coverage = scores.coverage
     summary.revision = revision or 0
     summary.answered = coverage.answered
@@ -86,7 +98,39 @@ def refresh_summary(session: Session, assessment: Assessment) -> InventorySummar
         for d in scores.domains
     }
     summary.computed_at = utcnow()
+    if summary.current:  # an earlier inventory is no longer the one the dashboard lists
+        session.execute(
+            update(InventorySummary)
+            .where(
+                InventorySummary.municipality_id == assessment.municipality_id,
+                InventorySummary.assessment_id != assessment.id,
+                InventorySummary.current.is_(True),
+            )
+            .values(current=False)
+            .execution_options(synchronize_session=False)
+        )
     return summary
+
+
+@event.listens_for(Session, "after_flush")
+def _copy_status(session: Session, _context) -> None:
+    """Copy a changed status or last change of an inventory into its summary.
+
+    Whatever service changes the status through the ORM (submit, review, validate), the
+    dashboard's copy follows in the same transaction.
+    """
+    for item in session.dirty:
+        if not isinstance(item, Assessment):
+            continue
+        state = inspect(item)
+        if not (state.attrs.status.history.has_changes() or
+                state.attrs.updated_at.history.has_changes()):  # fmt: skip
+            continue
+        session.connection().execute(
+            update(InventorySummary.__table__)
+            .where(InventorySummary.__table__.c.assessment_id == item.id)
+            .values(status=str(item.status), last_activity=item.updated_at)
+        )
 
 
 def stale_assessments(session: Session, limit: int | None = None, within=None) -> list[int]:
@@ -203,26 +247,18 @@ def size_class(population: int) -> str:
     return "rural"
 
 
-def _latest_assessments():
-    """Return a subquery: the newest inventory's id per municipality."""
-    return (
-        select(
-            Assessment.municipality_id.label("municipality_id"),
-            func.max(Assessment.id).label("assessment_id"),
-        )
-        .group_by(Assessment.municipality_id)
-        .subquery("latest")
-    )
-
-
 def _base(user: User, filters: PortfolioFilters, *columns, with_status: bool = True):
-    latest = _latest_assessments()
+    """Select from the municipalities in scope, each with its newest inventory's summary."""
     statement = (
         select(*columns)
         .select_from(Municipality)
-        .outerjoin(latest, latest.c.municipality_id == Municipality.id)
-        .outerjoin(Assessment, Assessment.id == latest.c.assessment_id)
-        .outerjoin(InventorySummary, InventorySummary.assessment_id == Assessment.id)
+        .outerjoin(
+            InventorySummary,
+            and_(
+                InventorySummary.municipality_id == Municipality.id,
+                InventorySummary.current.is_(True),
+            ),
+        )
         .where(municipality_condition(user), Municipality.population > 0)
     )
     for condition in _conditions(filters, with_status):
@@ -273,9 +309,9 @@ def _conditions(filters: PortfolioFilters, with_status: bool) -> list:
             conditions.append(Municipality.population < high)
     if with_status and filters.status:
         if filters.status == NOT_STARTED:
-            conditions.append(Assessment.id.is_(None))
+            conditions.append(InventorySummary.assessment_id.is_(None))
         else:
-            conditions.append(Assessment.status == filters.status)
+            conditions.append(InventorySummary.status == filters.status)
     if filters.level == "none":
         conditions.append(InventorySummary.level.is_(None))
     elif filters.level.isdigit():
@@ -285,8 +321,8 @@ def _conditions(filters: PortfolioFilters, with_status: bool) -> list:
 
 def _status_rank():
     return case(
-        *((Assessment.status == status, rank) for status, rank in STATUS_PRIORITY.items()),
-        (Assessment.id.is_(None), len(STATUS_PRIORITY) + 1),
+        *((InventorySummary.status == status, rank) for status, rank in STATUS_PRIORITY.items()),
+        (InventorySummary.assessment_id.is_(None), len(STATUS_PRIORITY) + 1),
         else_=len(STATUS_PRIORITY),
     )
 
@@ -301,14 +337,14 @@ def _order(filters: PortfolioFilters) -> list:
         "completion": InventorySummary.completion,
         "score": InventorySummary.score,
         "level": InventorySummary.level,
-        "activity": Assessment.updated_at,
+        "activity": InventorySummary.last_activity,
     }
     ties = [Municipality.name.asc(), Municipality.ags.asc()]
     if filters.sort == "priority":
         return [
             _status_rank(),
-            Assessment.updated_at.is_(None),
-            Assessment.updated_at.desc(),
+            InventorySummary.last_activity.is_(None),
+            InventorySummary.last_activity.desc(),
             Municipality.population.desc(),
             *ties,
         ]
@@ -324,16 +360,15 @@ _ROW_COLUMNS = (
     Municipality.district_name,
     Municipality.association_name,
     Municipality.population,
-    Assessment.id,
-    Assessment.status,
-    Assessment.updated_at,
+    InventorySummary.assessment_id,
+    InventorySummary.status,
+    InventorySummary.last_activity,
     InventorySummary.completion,
     InventorySummary.answered,
     InventorySummary.shown,
     InventorySummary.dont_know,
     InventorySummary.score,
     InventorySummary.level,
-    InventorySummary.domains,
 )
 _ROW_NAMES = (
     "ags",
@@ -351,57 +386,57 @@ _ROW_NAMES = (
     "dont_know",
     "score",
     "level",
-    "domains",
 )
 
 
 def _row(values) -> PortfolioRow:
-    data = dict(zip(_ROW_NAMES, values, strict=True))
+    data = dict(zip((*_ROW_NAMES, "domains"), values, strict=False))
     started = data["assessment_id"] is not None
-    data["domains"] = data["domains"] or {}
+    data["domains"] = data.get("domains") or {}
     data["status"] = str(data["status"]) if started else NOT_STARTED
     return PortfolioRow(**data, size_class=size_class(data["population"]))
 
 
-def _status_counts(session: Session, user: User, filters: PortfolioFilters):
-    """Count the matching municipalities per status (ignoring the status filter) and tell
-    whether any of their inventories has a missing or stale summary, in one query."""
-    status_column = case((Assessment.id.is_(None), NOT_STARTED), else_=Assessment.status)
-    stale = case(
-        (
-            and_(
-                Assessment.id.is_not(None),
-                or_(
-                    InventorySummary.assessment_id.is_(None),
-                    InventorySummary.revision != Assessment.revision,
-                ),
-            ),
-            1,
-        ),
-        else_=0,
+def _status_counts(session: Session, user: User, filters: PortfolioFilters) -> dict[str, int]:
+    """Count the matching municipalities per status, ignoring the status filter."""
+    status_column = case(
+        (InventorySummary.assessment_id.is_(None), NOT_STARTED), else_=InventorySummary.status
     )
     rows = session.execute(
-        _base(
-            user, filters, status_column, func.count(), func.sum(stale), with_status=False
-        ).group_by(status_column)
-    ).all()
-    return {str(status): count for status, count, _stale in rows}, any(s for *_, s in rows)
+        _base(user, filters, status_column, func.count(), with_status=False).group_by(status_column)
+    )
+    return {str(status): count for status, count in rows}
 
 
-def portfolio_page(session: Session, user: User, filters: PortfolioFilters) -> PortfolioPage:
-    """Return one page of the user's portfolio, filtered and sorted, from the summaries."""
-    counts, stale = _status_counts(session, user, filters)
+def _missing_summaries(session: Session) -> int:
+    """Count inventories without a summary (after an upgrade, or an import outside the services)."""
+    return session.scalar(
+        select(
+            select(func.count()).select_from(Assessment).scalar_subquery()
+            - select(func.count()).select_from(InventorySummary).scalar_subquery()
+        )
+    )
+
+
+def portfolio_page(
+    session: Session, user: User, filters: PortfolioFilters, with_domains: bool = False
+) -> PortfolioPage:
+    """Return one page of the user's portfolio, filtered and sorted, from the summaries.
+
+    `with_domains` adds the per-domain scores and levels (for the heat map).
+    """
     pending = 0
-    if stale:  # rare: after an upgrade, or a change that bypassed the services
+    if _missing_summaries(session):
         pending = _refresh_stale(
             session, select(Municipality.id).where(municipality_condition(user))
         )
-        counts, _stale = _status_counts(session, user, filters)
+    counts = _status_counts(session, user, filters)
     total = counts.get(filters.status, 0) if filters.status else sum(counts.values())
     pages = max(1, math.ceil(total / filters.per_page))
     page = min(max(1, filters.page), pages)
+    columns = (*_ROW_COLUMNS, InventorySummary.domains) if with_domains else _ROW_COLUMNS
     rows = session.execute(
-        _base(user, filters, *_ROW_COLUMNS)
+        _base(user, filters, *columns)
         .order_by(*_order(filters))
         .limit(filters.per_page)
         .offset((page - 1) * filters.per_page)
@@ -420,14 +455,16 @@ def portfolio_page(session: Session, user: User, filters: PortfolioFilters) -> P
 def portfolio_rows(session: Session, user: User, filters: PortfolioFilters) -> list[PortfolioRow]:
     """Return every row that matches the filters, in the chosen order (for the exports)."""
     _refresh_stale(session, select(Municipality.id).where(municipality_condition(user)))
-    rows = session.execute(_base(user, filters, *_ROW_COLUMNS).order_by(*_order(filters)))
+    rows = session.execute(
+        _base(user, filters, *_ROW_COLUMNS, InventorySummary.domains).order_by(*_order(filters))
+    )
     return [_row(values) for values in rows]
 
 
 def compared_rows(session: Session, user: User, keys: list[str]) -> list[PortfolioRow]:
     """Return the rows of the named municipalities (by AGS) the user may see, in the given order."""
     wanted = list(dict.fromkeys(keys))
-    statement = _base(user, PortfolioFilters(), *_ROW_COLUMNS).where(
+    statement = _base(user, PortfolioFilters(), *_ROW_COLUMNS, InventorySummary.domains).where(
         and_(Municipality.ags.in_(wanted))
     )
     found = {row.ags: row for row in (_row(values) for values in session.execute(statement))}

@@ -24,12 +24,15 @@ def upgrade() -> None:
         "inventory_summary",
         sa.Column("assessment_id", sa.Integer(), nullable=False),
         sa.Column("municipality_id", sa.Integer(), nullable=False),
+        sa.Column("current", sa.Boolean(), nullable=False),
+        sa.Column("status", sa.String(length=32), nullable=False),
+        sa.Column("last_activity", advisory.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("revision", sa.Integer(), nullable=False),
         sa.Column("answered", sa.Integer(), nullable=False),
         sa.Column("shown", sa.Integer(), nullable=False),
-        sa.Column("completion", sa.Float(), nullable=False),
+        sa.Column("completion", sa.Double(), nullable=False),
         sa.Column("dont_know", sa.Integer(), nullable=False),
-        sa.Column("score", sa.Float(), nullable=True),
+        sa.Column("score", sa.Double(), nullable=True),
         sa.Column("level", sa.Integer(), nullable=True),
         sa.Column("domains", sa.JSON(), nullable=False),
         sa.Column("computed_at", advisory.models.UTCDateTime(timezone=True), nullable=False),
@@ -48,7 +51,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("inventory_summary", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_inventory_summary_municipality", ["municipality_id", "assessment_id"], unique=False
+            "ix_inventory_summary_municipality", ["municipality_id", "current"], unique=False
         )
 
 
