@@ -10,7 +10,8 @@ brings their summaries up to date with the scoring service (`refresh_summaries`,
   - GET /health                 (the baseline: one trivial query)
   - GET /portfolio/             (the dashboard, first page, submitted inventories first)
   - GET /portfolio/?district=…  (a filtered page: one district)
-  - GET /                       (the advisor's home page, which shows the first 20 rows)
+  - GET /                       (the advisor's home page, which shows the first 10 rows)
+  - GET /about                  (for reference: a signed-in page that reads no data)
 The target is a dashboard ratio of at least 0.25 at 2,000 inventories.
 `--smoke` runs tiny stages with few requests (a test runs it to keep this file working).
 """
@@ -229,6 +230,7 @@ def main() -> None:
             wait_for(base)
             clients = [bench.Client(base) for _ in range(bench.THREADS)]
             pages = {
+                "about": "/about",
                 "dashboard": "/portfolio/",
                 "district": f"/portfolio/?district={DISTRICT}",
                 "home": "/",

@@ -22,6 +22,7 @@ from advisory.access import municipality_condition
 from advisory.directory import base_name, search_keys
 from advisory.models import (
     Assessment,
+    AssessmentStatus,
     InventorySummary,
     Municipality,
     User,
@@ -398,14 +399,22 @@ def _row(values) -> PortfolioRow:
 
 
 def _status_counts(session: Session, user: User, filters: PortfolioFilters) -> dict[str, int]:
-    """Count the matching municipalities per status, ignoring the status filter."""
-    status_column = case(
-        (InventorySummary.assessment_id.is_(None), NOT_STARTED), else_=InventorySummary.status
-    )
-    rows = session.execute(
-        _base(user, filters, status_column, func.count(), with_status=False).group_by(status_column)
-    )
-    return {str(status): count for status, count in rows}
+    """Count the matching municipalities per status, ignoring the status filter.
+
+    One sum per status instead of GROUP BY: the database then counts in one pass, unsorted.
+    """
+    statuses = [*(s.value for s in AssessmentStatus), NOT_STARTED]
+    sums = [
+        func.coalesce(
+            func.sum(case((InventorySummary.assessment_id.is_(None), 1), else_=0))
+            if status == NOT_STARTED
+            else func.sum(case((InventorySummary.status == status, 1), else_=0)),
+            0,
+        )
+        for status in statuses
+    ]
+    values = session.execute(_base(user, filters, *sums, with_status=False)).one()
+    return {status: count for status, count in zip(statuses, values, strict=True) if count}
 
 
 def _missing_summaries(session: Session) -> int:
