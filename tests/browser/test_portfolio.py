@@ -47,6 +47,7 @@ def test_advisor_filters_compares_and_sees_the_heat_map(
     _inventory(app, make_user, make_assessment, NEIGHBOUR, "city", AssessmentStatus.SUBMITTED)
     advisor = make_user(Role.ADVISOR, scopes="07")
     page.set_viewport_size({"width": width, "height": 900})
+    page.set_default_timeout(30_000)  # the first chart of a process imports plotly (seconds)
     login(page, live_server, advisor.email, PASSWORD)
     expect(page.get_by_text("1 Bestandsaufnahme wartet auf Ihre Prüfung.")).to_be_visible()
     page.get_by_role("link", name="Portfolio-Übersicht öffnen").click()
@@ -66,13 +67,13 @@ def test_advisor_filters_compares_and_sees_the_heat_map(
     page.get_by_label("Albisheim (Pfrimm) vergleichen").check()
     page.get_by_role("button", name="Ausgewählte Kommunen vergleichen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Kommunen vergleichen")
-    expect(page.locator(".chart-canvas svg.main-svg").first).to_be_visible()
+    expect(page.locator(".chart-canvas svg.main-svg").first).to_be_visible(timeout=30_000)
     expect(page.locator(".compare-table thead th")).to_have_count(3)
     page.screenshot(path=f"{shots}/compare-{width}.png", full_page=True)
     assert violations(page) == []
 
     page.goto(f"{live_server}/portfolio/heatmap?district=07333")
-    expect(page.locator(".chart-canvas svg.main-svg").first).to_be_visible()
+    expect(page.locator(".chart-canvas svg.main-svg").first).to_be_visible(timeout=30_000)
     expect(page.locator(".heatmap-table tbody tr")).to_have_count(2)
     page.screenshot(path=f"{shots}/heatmap-{width}.png", full_page=True)
     assert violations(page) == []
