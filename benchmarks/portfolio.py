@@ -265,16 +265,20 @@ def main() -> None:
                         f"    GET {path[:26]:<26} {rate:8.1f} req/s  ratio {rate / health:.2f}"
                     )
                 print(f"measured at {total} inventories", file=sys.stderr, flush=True)
+            engine = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+            print(
+                f"{engine}, gunicorn 2 workers, {bench.THREADS} client threads, {requests} "
+                f"requests x {rounds} rounds, median"
+            )
+            for line in lines:
+                print(line, flush=True)
         finally:
             server.terminate()
-            server.wait(timeout=10)
-    engine = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
-    print(
-        f"{engine}, gunicorn 2 workers, {bench.THREADS} client threads, {requests} requests x "
-        f"{rounds} rounds, median"
-    )
-    for line in lines:
-        print(line)
+            try:
+                server.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
 
 
 if __name__ == "__main__":
