@@ -57,6 +57,6 @@ def test_an_editor_plans_the_first_step_and_the_page_passes_axe(
         ).count()
         == 0
     )
-    page.screenshot(path="/tmp/reco/results-390.png", full_page=True)
+    page.screenshot(path=str(tmp_path / "results-390.png"), full_page=True)
     assert violations(page) == []
     assert list(foreign_requests) == []
