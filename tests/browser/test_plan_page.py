@@ -30,7 +30,7 @@ def test_an_editor_plans_the_first_step_and_the_page_passes_axe(
             db.session.get(User, editor.id),
         )
     login(page, live_server, editor.email, PASSWORD)
-    page.goto(f"{live_server}/assessments/{assessment_id}/results")
+    page.goto(f"{live_server}/assessments/{assessment_id}/results", timeout=60000)
     page.get_by_role(
         "link", name="Maßnahmenplan: Status, Zuständigkeit und Termin je Schritt"
     ).click()
@@ -49,7 +49,7 @@ def test_an_editor_plans_the_first_step_and_the_page_passes_axe(
     assert violations(page) == []
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=str(tmp_path / "plan-390.png"), full_page=False)
-    page.goto(f"{live_server}/assessments/{assessment_id}/results")
+    page.goto(f"{live_server}/assessments/{assessment_id}/results", timeout=60000)
     expect(page.locator(".chart-canvas svg.main-svg").first).to_be_visible()
     assert (
         page.locator(

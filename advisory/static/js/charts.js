@@ -27,10 +27,10 @@
       if (trace.theta) trace.theta = trace.theta.map(shortLabel);
     });
     var layout = figure.layout;
-    layout.margin = { l: 58, r: 58, t: 30, b: 30 };
+    layout.margin = { l: 84, r: 84, t: 30, b: 30 };
     layout.height = 440;
     layout.font = Object.assign({}, layout.font, { size: 11 });
-    layout.polar.angularaxis = Object.assign({}, layout.polar.angularaxis, { tickfont: { size: 10 } });
+    layout.polar.angularaxis = Object.assign({}, layout.polar.angularaxis, { tickfont: { size: 9 } });
     layout.legend = { orientation: "h", y: -0.08, x: 0 };
   }
 
