@@ -529,7 +529,7 @@ GOLDEN_RECOMMENDATIONS = {
     ),
     "city": (
         "security.avv_register step:avv_register",
-        "security.backup_offline step:offline_backup_and_restore_test",
+        "security.backup_restore_test step:restore_test",
         "data.link_mobility_climate link_domains:mobility_climate_on_platform",
         "data.link_mobility_climate solution:fiware-orion-ld",
         "planning.twin_for_climate link_domains:twin_heat_and_flooding",

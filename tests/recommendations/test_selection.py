@@ -189,11 +189,19 @@ def test_the_offline_backup_step_quotes_only_what_is_missing():
     backup = questionnaire().find_question("security.backup")
     chosen = {o.id for o in backup.options if o.id in ("automatic", "offline_copy")}
     result = run(shipped_rules(), context(answers, facts(1800))).recommendations
-    step = next(r for r in result if r.rule_id == "security.backup_offline")
+    step = next(r for r in result if r.rule_id == "security.backup_restore_test")
     for option in backup.options:
         if option.id in chosen:
             assert option.label.de not in step.because.de
     assert backup.option("restore_tested").label.de in step.because.de
+
+
+def test_an_offline_copy_in_place_is_never_recommended_again():
+    answers = {"security.backup": answered(["automatic", "offline_copy"])}
+    result = run(shipped_rules(), context(answers, facts(1800))).recommendations
+    keys = [r.key for r in result if r.domain == "security"]
+    assert "step:restore_test" in keys
+    assert "step:offline_backup_and_restore_test" not in keys
 
 
 # --------------------------------------------------------------------------- honest texts
