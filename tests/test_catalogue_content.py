@@ -61,6 +61,7 @@ def test_not_every_entry_passes_every_check(verdicts):
 STATE_RUN = (
     "maerker-brandenburg",
     "bob-sh",
+    "beteiligung-nrw",
     "service-bw",
     "bayernportal",
     "amt24-sachsen",
