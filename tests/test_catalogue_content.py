@@ -69,6 +69,8 @@ STATE_RUN = (
     "mobilithek",
     "opencode",
     "kom-ems",
+    "geoportal-rlp",
+    "uvp-portal",
 )
 
 
