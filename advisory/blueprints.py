@@ -14,13 +14,16 @@ from advisory.catalogue.views import bp as catalogue
 from advisory.directory import ATTRIBUTION
 from advisory.main.views import bp as main
 from advisory.municipalities.views import bp as municipalities
+from advisory.plan.views import bp as plan
 from advisory.portfolio.views import bp as portfolio
 from advisory.report.views import bp as report
 
 
 def register_blueprints(app: Flask) -> None:
     """Register every area of the application."""
-    for blueprint in (main, auth, municipalities, assessments, catalogue, admin, report, portfolio):
+    for blueprint in (
+        main, auth, municipalities, assessments, catalogue, admin, report, plan, portfolio
+    ):  # fmt: skip
         app.register_blueprint(blueprint)
 
     app.jinja_env.globals.update(
@@ -34,6 +37,7 @@ def register_blueprints(app: Flask) -> None:
         level_label=wording.level_label,
         horizon_label=wording.horizon_label,
         kind_label=wording.kind_label,
+        plan_status_label=wording.plan_status_label,
         licence_label=wording.licence_label,
         condition_label=wording.condition_label,
         trace_label=wording.trace_label,

@@ -15,6 +15,7 @@ from advisory.models.assessments import (
 from advisory.models.base import NAMING_CONVENTION, Base, UTCDateTime, utcnow
 from advisory.models.catalogue import SolutionEdit, SolutionReview
 from advisory.models.directory import Municipality
+from advisory.models.plan import PlanItem, PlanStatus
 from advisory.models.portfolio import InventorySummary
 
 __all__ = [
@@ -28,6 +29,8 @@ __all__ = [
     "Base",
     "InventorySummary",
     "Municipality",
+    "PlanItem",
+    "PlanStatus",
     "Role",
     "RoleScope",
     "ScopeKind",
