@@ -210,7 +210,7 @@ def test_submitted_inventories_come_first_and_status_and_level_filter(
     app, auth, make_user, make_assessment
 ):
     editor = make_user(Role.MUNICIPAL_EDITOR, ags=NEIGHBOUR)
-    waiting = _with_answers(app, make_assessment, NEIGHBOUR, editor, "rural")
+    waiting = _with_answers(app, make_assessment, NEIGHBOUR, editor, "city")
     other = make_user(Role.MUNICIPAL_EDITOR, ags=VILLAGE)
     make_assessment(VILLAGE, other)
     _set_status(app, waiting, AssessmentStatus.SUBMITTED)
@@ -222,6 +222,7 @@ def test_submitted_inventories_come_first_and_status_and_level_filter(
     assert "Biedesheim" not in not_started and "Albisheim (Pfrimm)" not in not_started
     with app.app_context():
         level = db.session.get(InventorySummary, waiting).level
+    assert level is not None
     assert _names(auth.client.get(f"/portfolio/?level={level}").text) == ["Biedesheim"]
     assert "Biedesheim" not in _names(auth.client.get("/portfolio/?level=none").text)
     home = auth.client.get("/").text
