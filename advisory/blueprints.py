@@ -14,12 +14,22 @@ from advisory.catalogue.views import bp as catalogue
 from advisory.directory import ATTRIBUTION
 from advisory.main.views import bp as main
 from advisory.municipalities.views import bp as municipalities
+from advisory.procurement.views import bp as procurement
 from advisory.report.views import bp as report
 
 
 def register_blueprints(app: Flask) -> None:
     """Register every area of the application."""
-    for blueprint in (main, auth, municipalities, assessments, catalogue, admin, report):
+    for blueprint in (
+        main,
+        auth,
+        municipalities,
+        assessments,
+        catalogue,
+        procurement,
+        admin,
+        report,
+    ):
         app.register_blueprint(blueprint)
 
     app.jinja_env.globals.update(
