@@ -39,6 +39,7 @@ from recommendations.catalogue_model import (
     Review,
     SizeFit,
     Solution,
+    Text,
     Training,
     applicable_domain_standards,
     condition_holds,
@@ -330,6 +331,20 @@ def _check_solution(
                     f"({', '.join(sorted(applicable))}) is listed in open_standards",
                     "add the standard to open_standards or change the status",
                 )
+        if requirement.id == "domain_standards" and status.status == "not_met":
+            listed = applicable_domain_standards(solution) & set(solution.open_standards)
+            if listed:
+                reader.problem(
+                    path,
+                    f"not_met, but open_standards lists {', '.join(sorted(listed))}",
+                    "remove the standard from open_standards or change the status",
+                )
+        if requirement.id == "open_source" and status.status == "met" and not solution.open_source:
+            reader.problem(
+                path,
+                f"open source is met, but the licence is {solution.licence!r} (not open source)",
+                "set the status to not_met, or correct licence and open_source",
+            )
 
 
 def _read_trainings(reader: Reader, data: Any) -> list[Training]:
@@ -463,3 +478,106 @@ def load_catalogue(content_dir: str | Path) -> Catalogue:
 def default_content_dir() -> Path:
     """Return the directory of the shipped catalogue content."""
     return Path(__file__).resolve().parent / "content"
+
+
+# --------------------------------------------------------------------------- single entries
+# Curators create and edit entries in the app; these run the very checks of the content files.
+
+
+def solution_from_data(
+    data: Any, versions: Mapping[str, RequirementCatalogue], name: str = "solution"
+) -> Solution:
+    """Validate one solution given as the mapping of a solution file; raise CatalogueError."""
+    problems: list[Problem] = []
+    stem = data.get("id", "") if isinstance(data, dict) else ""
+    solution = _read_solution(Reader(name, problems), data, str(stem), versions)
+    if problems or solution is None:
+        raise CatalogueError(problems)
+    return solution
+
+
+def training_from_data(data: Any, name: str = "training") -> Training:
+    """Validate one training given as one item of trainings.yaml; raise CatalogueError."""
+    problems: list[Problem] = []
+    reader = Reader(name, problems)
+    trainings = _read_trainings(reader, {"trainings": [data]})
+    if problems or not trainings:
+        # Paths read "trainings[0].title"; curators edit one entry, so drop the list prefix.
+        raise CatalogueError(
+            Problem(p.file, p.path.removeprefix("trainings[0]").lstrip("."), p.message, p.fix)
+            for p in problems
+        )
+    return trainings[0]
+
+
+def _tribool(value: str) -> bool | str:
+    return "unknown" if value == "unknown" else value == "true"
+
+
+def _text(text: Text | None) -> dict[str, str] | None:
+    return None if text is None else {"de": text.de, "en": text.en}
+
+
+def solution_data(solution: Solution) -> dict[str, Any]:
+    """Return a solution as the mapping of its content file (the inverse of solution_from_data)."""
+    review = solution.review
+    return {
+        "id": solution.id,
+        "name": solution.name,
+        "summary": _text(solution.summary),
+        "description": _text(solution.description),
+        "domains": list(solution.domains),
+        "categories": list(solution.categories),
+        "tags": list(solution.tags),
+        "vendor": {"name": solution.vendor.name, "url": solution.vendor.url},
+        "licence": solution.licence,
+        "open_source": solution.open_source,
+        "source_url": solution.source_url,
+        "open_standards": list(solution.open_standards),
+        "hosting": list(solution.hosting),
+        "size_fit": {
+            "min_population": solution.size_fit.min_population,
+            "max_population": solution.size_fit.max_population,
+        },
+        "prerequisites": list(solution.prerequisites),
+        "needs_it_staff": solution.needs_it_staff,
+        "cost_band": solution.cost_band,
+        "cost_note": _text(solution.cost_note),
+        "references": [{"name": r.name, "note": _text(r.note)} for r in solution.references],
+        "citizen_facing": solution.citizen_facing,
+        "uses_ai": solution.uses_ai,
+        "publicly_funded": _tribool(solution.publicly_funded),
+        "review": {
+            "catalogue_version": review.catalogue_version,
+            "reviewed_on": review.reviewed_on.isoformat(),
+            "reviewed_by": review.reviewed_by,
+            "requirements": {
+                s.requirement_id: {"status": s.status, "evidence": _text(s.evidence)}
+                for s in review.requirements
+            },
+        },
+        "notes": _text(solution.notes),
+        "website": solution.website,
+    }
+
+
+def training_data(training: Training) -> dict[str, Any]:
+    """Return a training as one item of trainings.yaml (the inverse of training_from_data)."""
+    return {
+        "id": training.id,
+        "title": _text(training.title),
+        "provider": training.provider,
+        "topics": list(training.topics),
+        "domains": list(training.domains),
+        "target_roles": list(training.target_roles),
+        "level": training.level,
+        "format": training.format,
+        "duration": _text(training.duration),
+        "cost": _text(training.cost),
+        "cost_band": training.cost_band,
+        "certificate": training.certificate,
+        "language": training.language,
+        "verified": training.verified,
+        "url": training.url,
+        "notes": _text(training.notes),
+    }

@@ -48,6 +48,11 @@ ROUTES: dict[str, set[Role] | None] = {
     "catalogue.requirements": EVERYONE,
     "catalogue.review": {Role.CURATOR, Role.ADMIN},
     "catalogue.edit": {Role.CURATOR, Role.ADMIN},
+    "catalogue.new_solution": {Role.CURATOR, Role.ADMIN},
+    "catalogue.new_training": {Role.CURATOR, Role.ADMIN},
+    "catalogue.edit_training": {Role.CURATOR, Role.ADMIN},
+    "catalogue.list_training_view": {Role.CURATOR, Role.ADMIN},
+    "catalogue.queue": {Role.CURATOR, Role.ADMIN},
     "procurement.index": EVERYONE,
     "procurement.for_category": EVERYONE,
     "procurement.show": EVERYONE,
@@ -83,6 +88,7 @@ def url_for_rule(rule, ags: str, user_id: int, assessment_id: int = 0) -> str:
         "question_id": "strategy.digital_goals",
         "solution_id": "nextcloud",
         "type_id": "council_information",
+        "training_id": "fiware-step-by-step-tutorials",
         "category": "council_information",
     }
     path = rule.rule
