@@ -101,10 +101,10 @@ def test_a_new_solution_starts_pending_and_is_listed_only_after_a_review(app, ma
 def test_a_taken_id_and_an_open_source_entry_with_a_proprietary_licence_are_refused(app, make_user):
     auth = signed_in(app, make_user(Role.ADMIN))
     taken = auth.post("/catalogue/solutions/new", {**NEW_SOLUTION, "id": "nextcloud"})
-    assert taken.status_code == 422 and "already taken" in taken.get_data(as_text=True)
+    assert taken.status_code == 422 and "bereits vergeben" in taken.get_data(as_text=True)
     closed = auth.post("/catalogue/solutions/new", {**NEW_SOLUTION, "licence": "proprietary"})
     body = closed.get_data(as_text=True)
-    assert closed.status_code == 422 and "open_source is true but licence is" in body
+    assert closed.status_code == 422 and "die Lizenz ist proprietär" in body
     assert 'id="error-licence"' in body
     assert events(app, "catalogue_create") == []
 

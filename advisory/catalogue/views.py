@@ -238,7 +238,7 @@ def new_training():
     fields = forms.training_fields(_domain_names(), new=True)
     return _entry_form(
         fields,
-        forms.form_values(fields, {"language": "de"}),
+        forms.form_values(fields, {"language": "de", "certificate": False, "verified": False}),
         lambda data: save_training(db.session, catalogue, data, current_user),
         title=_("New training"),
         done=lambda saved: url_for(".queue"),
@@ -300,7 +300,7 @@ def _entry_form(fields, values, save, *, title: str, done, cancel: str):
             saved = save(data)
         except EntryError as error:
             for path, message in error.problems.items():
-                errors.setdefault(forms.field_of(path, fields), message)
+                errors.setdefault(forms.field_of(path, fields), labels.problem_text(message))
         else:
             flash(_("The entry has been saved and recorded in the audit log."), "success")
             return redirect(done(saved))
