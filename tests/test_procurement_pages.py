@@ -66,3 +66,9 @@ def test_docx_is_editable_and_holds_requirements_and_weights(app, make_user):
     assert "LoRaWAN" in text and "EVB-IT Kauf" in text
     weights = [row.cells[1].text for row in document.tables[0].rows[1:]]
     assert sum(int(w) for w in weights) == 100
+
+
+def test_a_catalogue_solution_links_the_building_blocks_of_its_type(app, make_user):
+    auth = signed_in(app, make_user(Role.MUNICIPAL_EDITOR, ags="07333001"))
+    page = auth.client.get("/catalogue/solutions/allris").get_data(as_text=True)
+    assert 'href="/procurement/council_information"' in page

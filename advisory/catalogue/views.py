@@ -29,6 +29,7 @@ from advisory.services.catalogue import (
     save_solution,
     save_training,
 )
+from advisory.services.procurement import type_id_for_category
 from advisory.views import require_area
 from recommendations.catalogue_loader import solution_data, training_data
 
@@ -112,6 +113,7 @@ def solution(solution_id: str):
         requirements=catalogue.requirements,
         history=review_history(db.session, found.id),
         may_review=current_user.role in (Role.CURATOR, Role.ADMIN),
+        tender_type=next(filter(None, map(type_id_for_category, found.categories)), None),
     )
 
 

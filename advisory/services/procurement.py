@@ -48,9 +48,8 @@ def tender_pdf(blocks: TenderBlocks, lang: str) -> bytes:
 
     with force_locale(lang):
         html = render_template("procurement/document.html", blocks=blocks, lang=lang, labels=labels)
-        css = running_page_css(
-            blocks.type.title.get(lang), _("Tender building blocks"), blocks.version
-        )
+        version = _("Tender building blocks version %(version)s.", version=blocks.version)
+        css = running_page_css(blocks.type.title.get(lang), _("Tender building blocks"), version)
     return pdf_from_html(html, CSS(string=css))
 
 
