@@ -72,3 +72,13 @@ def test_a_catalogue_solution_links_the_building_blocks_of_its_type(app, make_us
     auth = signed_in(app, make_user(Role.MUNICIPAL_EDITOR, ags="07333001"))
     page = auth.client.get("/catalogue/solutions/allris").get_data(as_text=True)
     assert 'href="/procurement/council_information"' in page
+
+
+def test_the_index_can_show_the_types_of_one_domain(app, make_user):
+    auth = signed_in(app, make_user(Role.MUNICIPAL_EDITOR, ags="07333001"))
+    everything = auth.client.get("/procurement/").get_data(as_text=True)
+    mobility = auth.client.get("/procurement/?domain=mobility").get_data(as_text=True)
+    assert (
+        "/procurement/mobility" in mobility and "/procurement/security_management" not in mobility
+    )
+    assert "/procurement/security_management" in everything

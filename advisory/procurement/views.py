@@ -14,7 +14,9 @@ from advisory.services.procurement import (
     tender_docx,
     tender_pdf,
     type_id_for_category,
+    types_for_domain,
 )
+from questionnaires.model import DOMAIN_IDS
 from recommendations.procurement import CHOOSABLE_CONDITIONS
 
 bp = Blueprint("procurement", __name__, url_prefix="/procurement")
@@ -54,8 +56,16 @@ def _blocks(type_id: str):
 @bp.get("/")
 @login_required
 def index():
+    texts = procurement_texts()
+    domain = request.args.get("domain", "")
+    types = types_for_domain(domain) if domain in DOMAIN_IDS else texts.types
     return render_template(
-        "procurement/index.html", texts=procurement_texts(), lang=_lang(), labels=labels
+        "procurement/index.html",
+        texts=texts,
+        types=types,
+        domain=domain if domain in DOMAIN_IDS else "",
+        lang=_lang(),
+        labels=labels,
     )
 
 

@@ -40,6 +40,17 @@ def type_id_for_category(category: str) -> str | None:
     return found.id if found else None
 
 
+def types_for_domain(domain: str):
+    """Return the solution types whose categories the catalogue's solutions of a domain use."""
+    categories = {
+        category
+        for solution in shipped_catalogue().solutions
+        if domain in solution.domains
+        for category in solution.categories
+    }
+    return procurement_texts().types_for_domain(categories)
+
+
 def tender_pdf(blocks: TenderBlocks, lang: str) -> bytes:
     """Return the building blocks as a tagged PDF (PDF/UA-1) in ``lang``."""
     from weasyprint import CSS
