@@ -35,14 +35,14 @@ class SolutionReview(Base):
 
 
 class SolutionEdit(Base):
-    """A curator's change to a catalogue entry's descriptive fields; the newest one applies."""
+    """An older partial edit of a solution, applied before the newer CatalogueEntry versions."""
 
     __tablename__ = "solution_edit"
     __table_args__ = (Index("ix_solution_edit_solution", "solution_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     solution_id: Mapped[str] = mapped_column(String(100))
-    # The complete set of editable fields after the change (see services.catalogue.EDITABLE).
+    # Older partial edits (summary, cost, hosting, ...); new edits are CatalogueEntry versions.
     values: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
