@@ -14,6 +14,7 @@ from advisory.catalogue.views import bp as catalogue
 from advisory.directory import ATTRIBUTION
 from advisory.main.views import bp as main
 from advisory.municipalities.views import bp as municipalities
+from advisory.plan.views import bp as plan
 from advisory.procurement.views import bp as procurement
 from advisory.report.views import bp as report
 
@@ -29,6 +30,7 @@ def register_blueprints(app: Flask) -> None:
         procurement,
         admin,
         report,
+        plan,
     ):
         app.register_blueprint(blueprint)
 
@@ -43,6 +45,7 @@ def register_blueprints(app: Flask) -> None:
         level_label=wording.level_label,
         horizon_label=wording.horizon_label,
         kind_label=wording.kind_label,
+        plan_status_label=wording.plan_status_label,
         licence_label=wording.licence_label,
         condition_label=wording.condition_label,
         trace_label=wording.trace_label,

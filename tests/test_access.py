@@ -41,6 +41,8 @@ ROUTES: dict[str, set[Role] | None] = {
     "report.csv": DIRECTORY_ROLES,
     "report.json": DIRECTORY_ROLES,
     "assessments.targets": {Role.MUNICIPAL_EDITOR, Role.ADVISOR},
+    "plan.page": DIRECTORY_ROLES,
+    "plan.save": {Role.MUNICIPAL_EDITOR, Role.ADVISOR},
     "catalogue.solutions": EVERYONE,
     "catalogue.solution": EVERYONE,
     "catalogue.compare": EVERYONE,

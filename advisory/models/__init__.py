@@ -15,6 +15,7 @@ from advisory.models.assessments import (
 from advisory.models.base import NAMING_CONVENTION, Base, UTCDateTime, utcnow
 from advisory.models.catalogue import CatalogueEntry, SolutionEdit, SolutionReview
 from advisory.models.directory import Municipality
+from advisory.models.plan import PlanItem, PlanStatus
 
 __all__ = [
     "NAMING_CONVENTION",
@@ -27,6 +28,8 @@ __all__ = [
     "Base",
     "CatalogueEntry",
     "Municipality",
+    "PlanItem",
+    "PlanStatus",
     "Role",
     "RoleScope",
     "ScopeKind",

@@ -1,7 +1,7 @@
 """catalogue entries created or fully edited by curators
 
 Revision ID: 0009
-Revises: 0004
+Revises: 0008
 Create Date: 2026-12-03 12:20:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import advisory.models
 
 revision = "0009"
-down_revision = "0004"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
