@@ -82,3 +82,18 @@ def test_the_index_can_show_the_types_of_one_domain(app, make_user):
         "/procurement/mobility" in mobility and "/procurement/security_management" not in mobility
     )
     assert "/procurement/security_management" in everything
+
+
+def test_a_step_without_a_listed_solution_links_the_building_blocks(app, runner):
+    from sqlalchemy import select
+
+    from advisory.extensions import db
+    from advisory.models import Assessment
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        ids = [a.id for a in db.session.scalars(select(Assessment))]
+    auth = Auth(app.test_client())
+    auth.login("admin@example.org", "Demo-Passwort-2026")  # the demo admin
+    pages = [auth.client.get(f"/assessments/{i}/results").get_data(as_text=True) for i in ids]
+    assert any('href="/procurement/?domain=' in page for page in pages)
