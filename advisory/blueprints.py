@@ -15,12 +15,23 @@ from advisory.directory import ATTRIBUTION
 from advisory.main.views import bp as main
 from advisory.municipalities.views import bp as municipalities
 from advisory.plan.views import bp as plan
+from advisory.procurement.views import bp as procurement
 from advisory.report.views import bp as report
 
 
 def register_blueprints(app: Flask) -> None:
     """Register every area of the application."""
-    for blueprint in (main, auth, municipalities, assessments, catalogue, admin, report, plan):
+    for blueprint in (
+        main,
+        auth,
+        municipalities,
+        assessments,
+        catalogue,
+        procurement,
+        admin,
+        report,
+        plan,
+    ):
         app.register_blueprint(blueprint)
 
     app.jinja_env.globals.update(

@@ -127,6 +127,8 @@ _EVENTS = {
     "account_disabled": _l("Account disabled"),
     "catalogue_review": _l("Catalogue review recorded"),
     "catalogue_edit": _l("Catalogue entry changed"),
+    "catalogue_create": _l("Catalogue entry created"),
+    "catalogue_list": _l("Catalogue training listed"),
 }
 
 

@@ -50,6 +50,16 @@ ROUTES: dict[str, set[Role] | None] = {
     "catalogue.requirements": EVERYONE,
     "catalogue.review": {Role.CURATOR, Role.ADMIN},
     "catalogue.edit": {Role.CURATOR, Role.ADMIN},
+    "catalogue.new_solution": {Role.CURATOR, Role.ADMIN},
+    "catalogue.new_training": {Role.CURATOR, Role.ADMIN},
+    "catalogue.edit_training": {Role.CURATOR, Role.ADMIN},
+    "catalogue.list_training_view": {Role.CURATOR, Role.ADMIN},
+    "catalogue.queue": {Role.CURATOR, Role.ADMIN},
+    "procurement.index": EVERYONE,
+    "procurement.for_category": EVERYONE,
+    "procurement.show": EVERYONE,
+    "procurement.pdf": EVERYONE,
+    "procurement.docx": EVERYONE,
     "admin.users": {Role.ADMIN},
     "admin.new_user": {Role.ADMIN},
     "admin.edit_user": {Role.ADMIN},
@@ -79,6 +89,9 @@ def url_for_rule(rule, ags: str, user_id: int, assessment_id: int = 0) -> str:
         "section_id": "mobility",
         "question_id": "strategy.digital_goals",
         "solution_id": "nextcloud",
+        "type_id": "council_information",
+        "training_id": "fiware-step-by-step-tutorials",
+        "category": "council_information",
     }
     path = rule.rule
     for name in rule.arguments:

@@ -13,7 +13,7 @@ from advisory.models.assessments import (
     AssessmentStatus,
 )
 from advisory.models.base import NAMING_CONVENTION, Base, UTCDateTime, utcnow
-from advisory.models.catalogue import SolutionEdit, SolutionReview
+from advisory.models.catalogue import CatalogueEntry, SolutionEdit, SolutionReview
 from advisory.models.directory import Municipality
 from advisory.models.plan import PlanItem, PlanStatus
 
@@ -26,6 +26,7 @@ __all__ = [
     "AssessmentStatus",
     "AuditEvent",
     "Base",
+    "CatalogueEntry",
     "Municipality",
     "PlanItem",
     "PlanStatus",
