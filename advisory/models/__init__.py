@@ -15,6 +15,13 @@ from advisory.models.assessments import (
 from advisory.models.base import NAMING_CONVENTION, Base, UTCDateTime, utcnow
 from advisory.models.catalogue import SolutionEdit, SolutionReview
 from advisory.models.directory import Municipality
+from advisory.models.team import DomainAssignment, OneTimeToken, StaffMember
+from advisory.models.training import (
+    ParticipantStatus,
+    SessionMunicipality,
+    SessionParticipant,
+    TrainingSession,
+)
 
 __all__ = [
     "NAMING_CONVENTION",
@@ -25,12 +32,19 @@ __all__ = [
     "AssessmentStatus",
     "AuditEvent",
     "Base",
+    "DomainAssignment",
     "Municipality",
+    "OneTimeToken",
+    "ParticipantStatus",
     "Role",
     "RoleScope",
     "ScopeKind",
+    "SessionMunicipality",
+    "SessionParticipant",
     "SolutionEdit",
     "SolutionReview",
+    "StaffMember",
+    "TrainingSession",
     "UTCDateTime",
     "User",
     "utcnow",

@@ -91,6 +91,15 @@ def html_to_pdf(html: str, report: Report) -> bytes:
     )
 
 
+def document_pdf(html: str) -> bytes:
+    """Lay out any standalone document (e.g. an attendance list) with the report's stylesheet."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(STYLESHEET.parent)).write_pdf(
+        stylesheets=[_stylesheet()], pdf_variant="pdf/ua-1"
+    )
+
+
 def render_pdf(report: Report) -> bytes:
     """Return the report as PDF bytes; an unchanged document comes from a small cache.
 
