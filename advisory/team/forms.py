@@ -3,13 +3,16 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from advisory.models import Role
 
 INVITE_ROLES = [
-    (Role.MUNICIPAL_EDITOR.value, _l("Editor (answers the inventory, plans trainings)")),
-    (Role.MUNICIPAL_VIEWER.value, _l("Viewer (reads the inventory and the results)")),
+    SelectChoice(
+        Role.MUNICIPAL_EDITOR.value, _l("Editor (answers the inventory, plans trainings)")
+    ),
+    SelectChoice(Role.MUNICIPAL_VIEWER.value, _l("Viewer (reads the inventory and the results)")),
 ]
 
 

@@ -20,6 +20,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from advisory.access import can_view
 from advisory.extensions import db
@@ -111,7 +112,7 @@ def new_session():
     lang = _lang()
     form = SessionForm()
     form.training.choices = [
-        (t.id, t.title.get(lang)) for t in current_catalogue(db.session).trainings
+        SelectChoice(t.id, t.title.get(lang)) for t in current_catalogue(db.session).trainings
     ]
     if request.method == "GET":
         form.training.data = request.args.get("training") or None
@@ -163,7 +164,7 @@ def session(session_id: int):
     for p in ts.participants:
         if training.can_see_staff(current_user, p.municipality):
             choices = [
-                (s.value, participant_status_label(s))
+                SelectChoice(s.value, participant_status_label(s))
                 for s in training.allowed_next(current_user, p)
             ]
             form = StatusForm(prefix=f"p{p.id}", formdata=None)
@@ -224,7 +225,7 @@ def set_status(participant_id: int):
     ):
         abort(404)
     form = StatusForm(prefix=f"p{participant.id}")
-    form.status.choices = [(s.value, s.value) for s in ParticipantStatus]
+    form.status.choices = [SelectChoice(s.value, s.value) for s in ParticipantStatus]
     if not form.validate_on_submit():
         flash(_("Choose a valid status."), "error")
     else:
