@@ -17,6 +17,7 @@ from advisory.extensions import db
 from advisory.models import Assessment, AssessmentStatus, Municipality
 from advisory.services import assessments as service
 from advisory.services.results import compute_results, set_targets
+from advisory.services.training import completed_for_section
 from advisory.views import require_area
 from questionnaires import AnswerError, Question, visible_questions
 
@@ -223,6 +224,9 @@ def _render_section(
         may_edit=_may_edit(assessment),
         lang=_lang(),
         na_error=na_error,
+        completed_trainings=completed_for_section(
+            db.session, current_user, assessment, section_id, _lang()
+        ),
     ), status
 
 

@@ -71,6 +71,11 @@ class Step:
     domain_id: str
     domain_title: str
     horizon: str
+    # The municipality's training plan: places booked and completed (names only in its own
+    # full edition).
+    assigned: int = 0
+    completed: int = 0
+    participants: tuple[str, ...] = ()
     goal: str | None
     trace: tuple[tuple[str, str], ...]
     target: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
@@ -498,3 +498,25 @@ def _title(catalogue, training_id: str, lang: str) -> str:
         return catalogue.training(training_id).title.get(lang)
     except KeyError:
         return training_id
+
+
+#: The questionnaire domain whose page shows the trainings completed since the last inventory.
+SKILLS_DOMAIN = "skills"
+
+
+def completed_for_section(
+    session: Session, user: User, assessment: Assessment, section_id: str, lang: str
+) -> list[PlanEntry]:
+    """On the skills page of a follow-up inventory: trainings completed since the previous one.
+
+    Names only for those who may see the municipality's staff.
+    """
+    if section_id != SKILLS_DOMAIN or assessment.previous_id is None:
+        return []
+    previous = session.get(Assessment, assessment.previous_id)
+    if previous is None:
+        return []
+    entries = completed_since(session, assessment.municipality, previous.created_at, lang)
+    if can_see_staff(user, assessment.municipality):
+        return entries
+    return [replace(e, person=None, function=None) for e in entries]
