@@ -71,11 +71,6 @@ class Step:
     domain_id: str
     domain_title: str
     horizon: str
-    # The municipality's training plan: places booked and completed (names only in its own
-    # full edition).
-    assigned: int = 0
-    completed: int = 0
-    participants: tuple[str, ...] = ()
     goal: str | None
     trace: tuple[tuple[str, str], ...]
     target: str
@@ -112,6 +107,11 @@ class TrainingInfo:
     for_role: str | None
     domain_title: str
     horizon: str
+    # The municipality's training plan: places booked and completed (names only in its own
+    # full edition).
+    assigned: int = 0
+    completed: int = 0
+    participants: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
