@@ -60,3 +60,25 @@ def make_training(app, *ags: str, seats: int = 10, days: int = 30) -> dict[str, 
         )
         (participant,) = assign_staff(db.session, actor, ts, [person.id])
         return {"session_id": ts.id, "participant_id": participant.id, "staff_id": person.id}
+
+
+def fill_inventory(session, ags: str, email: str) -> tuple[User, int]:
+    """Create the municipality's editor and an inventory with the rural demo answers."""
+    from advisory.content import current_questionnaire
+    from advisory.demo import demo_set
+    from advisory.services.assessments import import_answers, start_assessment
+
+    place = municipality(session, ags)
+    editor = create_user(
+        session,
+        email=email,
+        name=f"Redaktion {place.name}",
+        password="correct horse battery",
+        role=Role.MUNICIPAL_EDITOR,
+        municipality=place,
+    )
+    assessment = start_assessment(session, place, editor, current_questionnaire())
+    import_answers(
+        session, assessment, current_questionnaire(), demo_set("rural")["answers"], editor
+    )
+    return editor, assessment.id
