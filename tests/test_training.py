@@ -229,3 +229,41 @@ def test_bad_session_form_input_gets_a_form_error(app, make_user):
     )
     assert response.status_code == 422
     assert "muss in der Zukunft beginnen" in response.get_data(as_text=True)
+
+
+def test_the_next_inventory_shows_trainings_completed_since_the_last_one(app, make_user):
+    from advisory.content import current_questionnaire
+    from advisory.models import Assessment, AssessmentStatus
+    from advisory.services.assessments import start_assessment
+
+    training = make_training(app, OWN)
+    with app.app_context():
+        editor, first_id = fill_inventory(db.session, OWN, "skills-editor@example.org")
+        actor = planner(db.session)
+        db.session.execute(
+            update(TrainingSession).values(starts_at=in_days(-1), ends_at=in_days(-1, 12))
+        )
+        p = db.session.get(SessionParticipant, training["participant_id"])
+        for status in ("confirmed", "attended", "completed"):
+            set_status(db.session, actor, p, ParticipantStatus(status))
+        db.session.execute(
+            update(Assessment)
+            .where(Assessment.id == first_id)
+            .values(status=AssessmentStatus.VALIDATED)
+        )
+        db.session.commit()
+        place = municipality(db.session, OWN)
+        second = start_assessment(db.session, place, editor, current_questionnaire()).id
+        editor_email = editor.email
+    advisor = make_user(Role.ADVISOR, scopes="07333")
+    auth = Auth(app.test_client())
+    auth.login(editor_email)
+    page = auth.client.get(f"/assessments/{second}/sections/skills").get_data(as_text=True)
+    assert "Seit der letzten Inventur abgeschlossene Schulungen" in page
+    assert "Paula Person" in page
+    first = auth.client.get(f"/assessments/{first_id}/sections/skills").get_data(as_text=True)
+    assert "Seit der letzten Inventur" not in first
+    auth = Auth(app.test_client())
+    auth.login(advisor.email)
+    page = auth.client.get(f"/assessments/{second}/sections/skills").get_data(as_text=True)
+    assert "eine Person" in page and "Paula Person" not in page

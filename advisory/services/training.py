@@ -424,9 +424,7 @@ class PlanEntry:
     completed_on: dt.date | None
 
 
-def training_plan(
-    session: Session, municipality: Municipality, lang: str, since: dt.datetime | None = None
-) -> list[PlanEntry]:
+def training_plan(session: Session, municipality: Municipality, lang: str) -> list[PlanEntry]:
     """Return who of the municipality goes to which session, when, and with what status."""
     catalogue = current_catalogue(session)
     query = (
@@ -436,8 +434,6 @@ def training_plan(
         .options(joinedload(SessionParticipant.session), joinedload(SessionParticipant.staff))
         .order_by(TrainingSession.starts_at, SessionParticipant.id)
     )
-    if since is not None:
-        query = query.where(TrainingSession.starts_at >= since)
     entries = []
     for p in session.scalars(query):
         ts = p.session
@@ -460,11 +456,13 @@ def training_plan(
 def completed_since(
     session: Session, municipality: Municipality, since: dt.datetime, lang: str
 ) -> list[PlanEntry]:
-    """Return the trainings completed by the municipality's staff since a date (last inventory)."""
+    """Return the trainings the staff completed on or after a day (the last inventory)."""
     return [
         e
-        for e in training_plan(session, municipality, lang, since=since)
+        for e in training_plan(session, municipality, lang)
         if e.status == ParticipantStatus.COMPLETED
+        and e.completed_on is not None
+        and e.completed_on >= since.date()
     ]
 
 
