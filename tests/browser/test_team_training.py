@@ -113,11 +113,17 @@ def test_invite_plan_a_shared_session_and_see_it_in_the_plan_and_report(
     page.get_by_label("Anmeldeschluss").fill((day - dt.timedelta(days=7)).isoformat())
     page.get_by_role("button", name="Termin planen").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("eGov-Campus")
+    session_url = page.url
     page.get_by_label("Anna Albisheim (Hauptamt)").check()
     page.get_by_label("Nora Nachbar (Bürgerbüro)").check()
     page.get_by_role("button", name="Zuordnen").click()
     expect(page.get_by_text("2 zugeordnet.")).to_be_visible()
     check_axe(page)
+    page.get_by_role("link", name="Schulungen", exact=True).click()
+    page.get_by_role("link", name="Geplante Termine").click()
+    expect(page.get_by_role("cell", name="Albisheim (Pfrimm), Biedesheim")).to_be_visible()
+    check_axe(page)
+    page.goto(session_url)
 
     # The day of the session comes; the trainer records attendance and completion.
     with app.app_context():
