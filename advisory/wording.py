@@ -259,6 +259,9 @@ _TEAM_ERRORS = {
     "municipality_required": _l("Choose at least one municipality the session is for."),
     "municipality_out_of_scope": _l("Choose only municipalities of your portfolio."),
     "staff_required": _l("Choose at least one person."),
+    "registration_closed": _l(
+        "The registration deadline of this session has passed. Ask the trainer to add the person."
+    ),
     "staff_out_of_scope": _l(
         "Only staff of the municipalities this session is for, and that you may plan for, can be "
         "assigned."

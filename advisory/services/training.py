@@ -310,6 +310,8 @@ def assign_staff(
     """
     if not staff_ids:
         raise TrainingError("staff_required", field="staff")
+    if not may_manage(actor) and dt.date.today() > ts.registration_deadline:
+        raise TrainingError("registration_closed", field="staff")
     linked = {link.municipality_id for link in ts.municipalities}
     added = []
     for staff_id in dict.fromkeys(staff_ids):

@@ -151,7 +151,7 @@ def test_invite_plan_a_shared_session_and_see_it_in_the_plan_and_report(
         page.get_by_role("link", name="Teilnahmeliste zum Unterschreiben (PDF)").click(
             timeout=120_000
         )
-    sheet = PdfReader(pdf_download.value.path()).pages[0].extract_text()
+    sheet = " ".join(PdfReader(pdf_download.value.path()).pages[0].extract_text().split())
     assert "Anna Albisheim" in sheet and "Nora Nachbar" in sheet
     logout(page)
 
@@ -166,9 +166,10 @@ def test_invite_plan_a_shared_session_and_see_it_in_the_plan_and_report(
     response = page.request.get(
         f"{live_server}/assessments/{assessment_id}/report.pdf", timeout=180_000
     )
-    report = "".join(
+    report = " ".join(
         p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages
-    ).replace("\n", " ")
+    )
+    report = " ".join(report.split())
     assert "1 gebucht, 1 abgeschlossen" in report
     assert "Anna Albisheim" in report and "Nora Nachbar" not in report
     assert list(foreign_requests) == []
