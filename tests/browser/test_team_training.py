@@ -166,9 +166,7 @@ def test_invite_plan_a_shared_session_and_see_it_in_the_plan_and_report(
     response = page.request.get(
         f"{live_server}/assessments/{assessment_id}/report.pdf", timeout=180_000
     )
-    report = " ".join(
-        p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages
-    )
+    report = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages)
     report = " ".join(report.split())
     assert "1 gebucht, 1 abgeschlossen" in report
     assert "Anna Albisheim" in report and "Nora Nachbar" not in report
