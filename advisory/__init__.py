@@ -32,9 +32,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
 
     from advisory import blueprints, i18n, security
+    from advisory.services import mail
 
     babel.init_app(app, locale_selector=i18n.select_locale)
     security.init_app(app)
+    mail.init_mail(app)
     blueprints.register_blueprints(app)
 
     from advisory.cli import register_commands

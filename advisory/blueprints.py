@@ -17,6 +17,8 @@ from advisory.municipalities.views import bp as municipalities
 from advisory.plan.views import bp as plan
 from advisory.procurement.views import bp as procurement
 from advisory.report.views import bp as report
+from advisory.team.views import bp as team
+from advisory.training.views import bp as training
 
 
 def register_blueprints(app: Flask) -> None:
@@ -32,6 +34,8 @@ def register_blueprints(app: Flask) -> None:
         report,
         plan,
     ):
+        app.register_blueprint(blueprint)
+    for blueprint in (team, training):
         app.register_blueprint(blueprint)
 
     app.jinja_env.globals.update(
@@ -49,6 +53,7 @@ def register_blueprints(app: Flask) -> None:
         licence_label=wording.licence_label,
         condition_label=wording.condition_label,
         trace_label=wording.trace_label,
+        participant_status_label=wording.participant_status_label,
     )
     app.jinja_env.filters.update(format_number=format_decimal, format_decimal=format_decimal)
     app.jinja_env.add_extension("jinja2.ext.do")

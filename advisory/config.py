@@ -29,6 +29,17 @@ def defaults() -> dict[str, object]:
         "CONTACT_EMAIL": None,
         "LOGIN_LOCK_MINUTES": 15,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # Outgoing mail (invitations): off unless MAIL_SERVER is set (Flask-Mailman settings).
+        "MAIL_SERVER": None,
+        "MAIL_PORT": 587,
+        "MAIL_USE_TLS": True,
+        "MAIL_USE_SSL": False,
+        "MAIL_USERNAME": None,
+        "MAIL_PASSWORD": None,
+        "MAIL_DEFAULT_SENDER": None,
+        "MAIL_TIMEOUT": 10,
+        # Days an invitation link stays valid.
+        "INVITATION_DAYS": 7,
     }
 
 

@@ -129,6 +129,8 @@ _EVENTS = {
     "catalogue_edit": _l("Catalogue entry changed"),
     "catalogue_create": _l("Catalogue entry created"),
     "catalogue_list": _l("Catalogue training listed"),
+    "invitation_created": _l("Colleague invited"),
+    "invitation_accepted": _l("Invitation accepted"),
 }
 
 
@@ -237,3 +239,69 @@ _ACCOUNT_ERRORS = {
 def account_error_text(code: str) -> str:
     """Return the user-facing sentence for an account error code."""
     return str(_ACCOUNT_ERRORS.get(code, code))
+
+
+_PARTICIPANT_STATUS = {
+    "waiting": _l("waiting list"),
+    "assigned": _l("assigned"),
+    "confirmed": _l("confirmed"),
+    "attended": _l("attended"),
+    "completed": _l("completed"),
+    "no_show": _l("no-show"),
+    "cancelled": _l("cancelled"),
+}
+
+
+def participant_status_label(status: str) -> str:
+    return str(_PARTICIPANT_STATUS.get(status, status))
+
+
+_TEAM_ERRORS = {
+    "bad_role": _l("Colleagues can be invited as editor or viewer of your own municipality."),
+    "email_taken": _l("An account with this email address already exists."),
+    "not_a_colleague": _l("Choose a colleague of your own municipality."),
+    "name_required": _l("Please enter the person's name."),
+    "unknown": _l(
+        "This invitation link is not valid. Check that you copied the whole link, or ask your "
+        "colleague for a new invitation."
+    ),
+    "used": _l(
+        "This invitation link has already been used. Sign in with your account, or ask your "
+        "colleague for a new invitation."
+    ),
+    "expired": _l("This invitation link has expired. Ask your colleague for a new invitation."),
+    "unknown_training": _l("Choose a training of the catalogue."),
+    "in_past": _l("The session must start in the future. Check the date and time."),
+    "ends_before_start": _l("The session must end after it starts."),
+    "deadline_after_start": _l("The registration deadline must be on or before the session day."),
+    "no_seats": _l("A session needs at least one seat."),
+    "place_required": _l("Enter the place, or mark the session as online."),
+    "municipality_required": _l("Choose at least one municipality the session is for."),
+    "municipality_out_of_scope": _l("Choose only municipalities of your portfolio."),
+    "staff_required": _l("Choose at least one person."),
+    "registration_closed": _l(
+        "The registration deadline of this session has passed. Ask the trainer to add the person."
+    ),
+    "staff_out_of_scope": _l(
+        "Only staff of the municipalities this session is for, and that you may plan for, can be "
+        "assigned."
+    ),
+    "already_assigned": _l("%(name)s is already assigned to this session."),
+    "double_booked": _l(
+        "%(name)s is already booked for another session at the same time. Cancel that place "
+        "first or choose someone else."
+    ),
+    "bad_transition": _l("This status change is not possible from the current status."),
+    "not_allowed": _l("You may only confirm or cancel places of your own municipality."),
+    "not_started": _l("Attendance can be recorded once the session has started."),
+    "training_has_sessions": _l(
+        "This training has %(count)s planned sessions and cannot be deleted. Delete or move the "
+        "sessions first."
+    ),
+}
+
+
+def team_error_text(code: str, **values) -> str:
+    """Return the user-facing sentence for a team, invitation or training error code."""
+    text = _TEAM_ERRORS.get(code)
+    return str(text) % values if text is not None and values else str(text or code)

@@ -18,6 +18,7 @@ from advisory.models import Assessment, AssessmentStatus, Municipality
 from advisory.services import assessments as service
 from advisory.services.plan import plan_view
 from advisory.services.results import compute_results, set_targets
+from advisory.services.training import completed_for_section
 from advisory.views import require_area
 from questionnaires import AnswerError, Question, visible_questions
 from recommendations.scoring import MIN_COVERAGE
@@ -225,6 +226,9 @@ def _render_section(
         may_edit=_may_edit(assessment),
         lang=_lang(),
         na_error=na_error,
+        completed_trainings=completed_for_section(
+            db.session, current_user, assessment, section_id, _lang()
+        ),
     ), status
 
 

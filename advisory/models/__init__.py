@@ -16,6 +16,13 @@ from advisory.models.base import NAMING_CONVENTION, Base, UTCDateTime, utcnow
 from advisory.models.catalogue import CatalogueEntry, SolutionEdit, SolutionReview
 from advisory.models.directory import Municipality
 from advisory.models.plan import PlanItem, PlanStatus
+from advisory.models.team import DomainAssignment, OneTimeToken, StaffMember
+from advisory.models.training import (
+    ParticipantStatus,
+    SessionMunicipality,
+    SessionParticipant,
+    TrainingSession,
+)
 
 __all__ = [
     "NAMING_CONVENTION",
@@ -27,14 +34,21 @@ __all__ = [
     "AuditEvent",
     "Base",
     "CatalogueEntry",
+    "DomainAssignment",
     "Municipality",
+    "OneTimeToken",
+    "ParticipantStatus",
     "PlanItem",
     "PlanStatus",
     "Role",
     "RoleScope",
     "ScopeKind",
+    "SessionMunicipality",
+    "SessionParticipant",
     "SolutionEdit",
     "SolutionReview",
+    "StaffMember",
+    "TrainingSession",
     "UTCDateTime",
     "User",
     "utcnow",
