@@ -15,6 +15,7 @@ from advisory.models.assessments import (
 from advisory.models.base import NAMING_CONVENTION, Base, UTCDateTime, utcnow
 from advisory.models.catalogue import SolutionEdit, SolutionReview
 from advisory.models.directory import Municipality
+from advisory.models.security import LoginSession, RateLimitWindow
 
 __all__ = [
     "NAMING_CONVENTION",
@@ -25,7 +26,9 @@ __all__ = [
     "AssessmentStatus",
     "AuditEvent",
     "Base",
+    "LoginSession",
     "Municipality",
+    "RateLimitWindow",
     "Role",
     "RoleScope",
     "ScopeKind",
