@@ -9,6 +9,7 @@ window) on one table, so every worker and every server sharing the database shar
 from __future__ import annotations
 
 import time
+from typing import ClassVar
 
 from flask import Flask, current_app
 from flask_limiter import Limiter
@@ -26,7 +27,7 @@ _table = RateLimitWindow.__table__
 class SQLStorage(Storage):
     """Fixed-window counters in the `rate_limit_window` table (SQLite and PostgreSQL)."""
 
-    STORAGE_SCHEME = [SCHEME]
+    STORAGE_SCHEME: ClassVar[list[str]] = [SCHEME]
 
     def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options):
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)

@@ -56,7 +56,9 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
-    login_manager.user_loader(lambda token: load_user(db.session, token, session.get(SESSION_ID_KEY)))
+    login_manager.user_loader(
+        lambda token: load_user(db.session, token, session.get(SESSION_ID_KEY))
+    )
     login_manager.unauthorized_handler(_sign_in_first)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
@@ -118,12 +120,12 @@ def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json" or request.path.endswith(".json")
 
 
-def _error_page(code: int):
+def _error_page(code: int, message: str | None = None):
     if _wants_json():
         from advisory.wording import error_text
 
-        return jsonify({"error": str(error_text(code)[1])}), code
-    return render_template("errors/error.html", code=code), code
+        return jsonify({"error": message or str(error_text(code)[1])}), code
+    return render_template("errors/error.html", code=code, message=message), code
 
 
 def _sign_in_first():
@@ -153,6 +155,10 @@ def _http_error(error: HTTPException):
         return error
     if error.code == 401:
         return redirect(url_for("auth.login", next=request.full_path))
+    from advisory.views import InvalidInput
+
+    if isinstance(error, InvalidInput):
+        return _error_page(error.code, str(error.description))
     return _error_page(error.code)
 
 

@@ -18,6 +18,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from advisory.auth.forms import LoginForm, PasswordForm
 from advisory.extensions import db
+from advisory.security import SESSION_ID_KEY
 from advisory.services.accounts import (
     AccountError,
     LoginLockedError,
@@ -27,7 +28,6 @@ from advisory.services.accounts import (
     record_event,
     start_session,
 )
-from advisory.security import SESSION_ID_KEY
 from advisory.views import is_safe_redirect
 from advisory.wording import account_error_text
 

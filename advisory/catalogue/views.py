@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from advisory.catalogue import labels
 from advisory.content import current_questionnaire
 from advisory.extensions import db
+from advisory.inputs import parse_int
 from advisory.models import Role
 from advisory.services.catalogue import (
     CurationError,
@@ -23,7 +24,7 @@ from advisory.services.catalogue import (
     record_review,
     review_history,
 )
-from advisory.views import require_area
+from advisory.views import InvalidInput, require_area
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
 
@@ -66,7 +67,14 @@ def solutions():
     catalogue = current_catalogue(db.session)
     args = request.args
     population_text = args.get("population", "").replace(".", "").replace(" ", "").strip()
-    population = int(population_text) if population_text.isdigit() else None
+    population = parse_int(population_text, high=10**9) if population_text else None
+    if population_text and population is None:
+        raise InvalidInput(
+            _(
+                "The number of inhabitants must be a whole number such as 12000. "
+                "Correct it in the filter."
+            )
+        )
     if "population" not in args and current_user.municipality is not None:
         population = current_user.municipality.population
     results = filter_solutions(
@@ -217,7 +225,8 @@ def _edit_values(form) -> dict[str, object]:
         text = form.get(name, "").replace(".", "").replace(" ", "").strip()
         if not text:
             return None
-        return int(text) if text.isdigit() else text
+        number = parse_int(text, high=10**9)
+        return text if number is None else number
 
     def text(name: str) -> dict[str, str]:
         return {
