@@ -356,7 +356,7 @@ def end_sessions(session: Session, user: User, keep: str | None = None) -> None:
     user.session_version += 1
 
 
-def end_sessions_by_admin(session: Session, user: User, actor: User) -> None:
+def end_sessions_by_admin(session: Session, user: User, actor: User | None) -> None:
     """An administrator signs the user out everywhere (audited)."""
     end_sessions(session, user)
     record_event(session, "sessions_ended", actor=actor, email=user.email)
