@@ -52,6 +52,9 @@ ROUTES: dict[str, set[Role] | None] = {
     "admin.new_user": {Role.ADMIN},
     "admin.edit_user": {Role.ADMIN},
     "admin.audit": {Role.ADMIN},
+    "admin.reset_user_password": {Role.ADMIN},
+    "admin.unlock_user": {Role.ADMIN},
+    "admin.end_user_sessions": {Role.ADMIN},
 }
 
 # Route arguments that name an object belonging to one municipality (catalogue entries do not).

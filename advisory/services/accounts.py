@@ -404,6 +404,18 @@ def load_user(session: Session, token: str, session_id: str | None = None) -> Us
     return user
 
 
+def audit_log(session: Session, limit: int = 200) -> list[tuple[AuditEvent, str]]:
+    """Return the newest audit events with who did it ('name <email>', or '' for the system)."""
+    events = session.scalars(
+        select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
+    ).all()
+    ids = {e.actor_id for e in events if e.actor_id is not None}
+    actors = {
+        u.id: f"{u.name} <{u.email}>" for u in session.scalars(select(User).where(User.id.in_(ids)))
+    }
+    return [(e, actors.get(e.actor_id, "")) for e in events]
+
+
 def parse_scopes(text: str) -> list[Scope]:
     """Parse a portfolio of keys: '09' a state, '09162' a district, '09162000' a municipality."""
     scopes = []
