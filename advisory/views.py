@@ -39,7 +39,9 @@ def is_safe_redirect(target: object) -> bool:
     (read as slashes), whitespace and control characters (browsers drop tabs and newlines, so
     '/%09/evil.example' decoded becomes '//evil.example'), and overlong targets.
     """
-    if not isinstance(target, str) or not target.startswith("/") or len(target) > 2000:
+    if not isinstance(target, str) or not target.startswith("/") or target.startswith("//"):
+        return False
+    if len(target) > 2000:
         return False
     if any(c.isspace() or ord(c) < 32 or ord(c) == 127 or c == "\\" for c in target):
         return False

@@ -264,10 +264,12 @@ def locked_until(
 ) -> dt.datetime | None:
     """Return until when sign-in for the account from the address is paused, or None."""
     window_start = utcnow() - dt.timedelta(minutes=lock_minutes)
+    # A success from the same address, an administrator's unlock or new password start afresh.
     last_reset = session.scalar(
         select(func.max(AuditEvent.at)).where(
-            AuditEvent.kind.in_(("login", "login_unlocked", "password_reset")),
             AuditEvent.subject_email == email,
+            (AuditEvent.kind.in_(("login_unlocked", "password_reset")))
+            | ((AuditEvent.kind == "login") & (AuditEvent.remote_addr == remote_addr)),
         )
     )
     since = max(window_start, last_reset) if last_reset else window_start
