@@ -62,9 +62,7 @@ def test_a_copied_cookie_gives_no_access_after_sign_out(app, editor, inventory):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_password_change_deactivation_and_admin_end_other_sessions(
-    app, editor, admin, inventory
-):
+def test_password_change_deactivation_and_admin_end_other_sessions(app, editor, admin, inventory):
     laptop, phone = signed_in(app, editor), signed_in(app, editor)
     phone_cookie = phone.client.get_cookie("session").value
     response = laptop.post(
@@ -190,8 +188,12 @@ def test_login_and_language_never_redirect_to_another_host(app, editor):
     token = auth.csrf_token("/login")
     response = auth.client.post(
         "/login?next=/%09/evil.example/",
-        data={"email": editor.email, "password": PASSWORD, "csrf_token": token,
-              "next": "/\t/evil.example/"},
+        data={
+            "email": editor.email,
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "/\t/evil.example/",
+        },
     )
     assert response.status_code == 302 and response.headers["Location"] == "/"
     response = auth.client.post(
@@ -215,9 +217,7 @@ def _attempt(client, email: str, password: str, address: str):
     )
 
 
-def test_sign_in_attempts_per_address_are_limited_across_workers(
-    database_url, make_app, editor
-):
+def test_sign_in_attempts_per_address_are_limited_across_workers(database_url, make_app, editor):
     config = make_config(database_url, LOGIN_RATE_LIMIT="5/minute", WTF_CSRF_ENABLED=False)
     worker_a, worker_b = make_app(config), make_app(config)
     codes = [
@@ -229,9 +229,7 @@ def test_sign_in_attempts_per_address_are_limited_across_workers(
     assert _attempt(worker_a.test_client(), editor.email, PASSWORD, "10.9.9.8").status_code == 302
 
 
-def test_a_stranger_cannot_lock_the_owner_out_and_an_admin_lifts_a_lock(
-    app, editor, admin, runner
-):
+def test_a_stranger_cannot_lock_the_owner_out_and_an_admin_lifts_a_lock(app, editor, admin, runner):
     app.config["WTF_CSRF_ENABLED"] = False
     attacker = app.test_client()
     for _ in range(app.config["LOGIN_MAX_FAILURES"]):
@@ -331,7 +329,7 @@ def test_malformed_numbers_get_a_clear_4xx(app, editor, inventory):
     )
     assert whole_page.status_code == 422
     response = auth.client.get("/catalogue/?population=²")
-    assert response.status_code == 400 and "whole number" in response.text or "ganze Zahl" in (
+    assert (response.status_code == 400 and "whole number" in response.text) or "ganze Zahl" in (
         response.text
     )
 
@@ -358,7 +356,7 @@ def test_nul_bytes_anywhere_get_a_clear_400(app, editor, admin, inventory):
         {"not_applicable": "1", "reason": "Kreis\x00aufgabe"},
         token_from=f"/assessments/{inventory}/sections/mobility",
     )
-    assert response.status_code == 400 and "control character" in response.text or (
+    assert (response.status_code == 400 and "control character" in response.text) or (
         "Steuerzeichen" in response.text
     )
     assert auth.client.get("/municipalities/0733\x00001").status_code == 400
@@ -387,18 +385,17 @@ def test_revisions_never_repeat_after_clearing(app, editor, make_user, inventory
     assert autosave(first, inventory, "strategy.budget", "none").json["revision"] == 1
     cleared = autosave(second, inventory, "strategy.budget", "", revision=1)
     assert cleared.status_code == 200 and cleared.json["revision"] == 2
-    assert autosave(second, inventory, "strategy.budget", "multi_year", revision=2).json[
-        "revision"
-    ] == 3
+    assert (
+        autosave(second, inventory, "strategy.budget", "multi_year", revision=2).json["revision"]
+        == 3
+    )
     # The first editor's page still shows revision 1: a conflict, not an overwrite.
     stale = autosave(first, inventory, "strategy.budget", "case_by_case", revision=1)
     assert stale.status_code == 409 and stale.json["revision"] == 3
     assert stored(app, inventory, "strategy.budget") == ("answered", "multi_year", 3)
 
 
-def test_clear_then_save_interleaved_by_two_editors_gives_409(
-    app, editor, make_user, inventory
-):
+def test_clear_then_save_interleaved_by_two_editors_gives_409(app, editor, make_user, inventory):
     """Two colleagues act at the same moment on revision n: one clears, one saves."""
     colleague = make_user(Role.MUNICIPAL_EDITOR, ags=VILLAGE)
     clearer, saver = signed_in(app, editor), signed_in(app, colleague)
@@ -544,7 +541,9 @@ def test_hsts_over_https_only_and_configurable(app, database_url, make_app):
     secure = client.get("/login", base_url="https://localhost").headers
     assert secure["Strict-Transport-Security"].startswith("max-age=31536000")
     off = make_app(make_config(database_url, HSTS_SECONDS=0)).test_client()
-    assert "Strict-Transport-Security" not in off.get("/login", base_url="https://localhost").headers
+    assert (
+        "Strict-Transport-Security" not in off.get("/login", base_url="https://localhost").headers
+    )
 
 
 def test_json_is_not_cached_and_a_conflict_tells_only_what_the_dialog_needs(
@@ -620,9 +619,10 @@ def test_accounts_created_by_an_admin_must_choose_their_own_password(app, admin,
     )
     assert response.status_code == 302
     auth = Auth(app.test_client())
-    assert auth.login("neu@example.org", "Drei Tassen Tee am Morgen").headers[
-        "Location"
-    ] == "/account/password"
+    assert (
+        auth.login("neu@example.org", "Drei Tassen Tee am Morgen").headers["Location"]
+        == "/account/password"
+    )
 
 
 def test_the_security_log_is_readable_and_names_who_did_what(app, admin, editor):

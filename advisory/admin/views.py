@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -50,7 +50,9 @@ def new_user():
 @require_area("admin")
 def edit_user(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
-    form = UserForm(obj=user)
+    # A submitted form is read from the request only: filling it from the account too would
+    # put the Municipality object into the text field when the field is missing.
+    form = UserForm() if request.method == "POST" else UserForm(obj=user)
     if not form.is_submitted():
         form.municipality.data = user.municipality.ags if user.municipality else ""
         form.scopes.data = " ".join(s.code for s in user.scopes)
