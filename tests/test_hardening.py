@@ -407,7 +407,7 @@ def test_clear_then_save_interleaved_by_two_editors_gives_409(app, editor, make_
         barrier = threading.Barrier(2)
         results: dict[str, int] = {}
 
-        def act(name, auth, value, revision=revision):
+        def act(name, auth, value, revision=revision, barrier=barrier, results=results):
             barrier.wait()
             results[name] = autosave(auth, inventory, "strategy.budget", value, revision=revision)
 
@@ -474,18 +474,26 @@ def _broken(data: dict, change) -> dict:
     return copy
 
 
+def _answer(question: str, value) -> dict:
+    return {question: {"status": "answered", "value": value}}
+
+
+def _domain(**state) -> dict:
+    return {"domains": {"mobility": state}}
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
         (lambda d: d.update(municipality="07333001"), "municipality"),
-        (lambda d: d["answers"].update({"strategy.budget": {"status": "answered", "value": [[[[[[[[[[]]]]]]]]]]}}), "nested"),
-        (lambda d: d["answers"].update({"profile.staff_total": {"status": "answered", "value": int("9" * 400)}}), "profile.staff_total"),
-        (lambda d: d.update(domains={"mobility": {"not_applicable": True, "reason": "  "}}), "domains.mobility"),
-        (lambda d: d.update(domains={"mobility": {"not_applicable": False, "reason": None, "target_level": True}}), "target_level"),
-        (lambda d: d.update(domains={"mobility": {"not_applicable": True, "reason": "x" * 5_000_000}}), "bytes"),
-        (lambda d: d.update(domains={"mobility": {"not_applicable": True, "reason": "a\x00b"}}), "reason"),
+        (lambda d: d["answers"].update(_answer("strategy.budget", [[[[[[[[[[]]]]]]]]]])), "nested"),
+        (lambda d: d["answers"].update(_answer("profile.staff_total", int("9" * 400))), "staff"),
+        (lambda d: d.update(_domain(not_applicable=True, reason="  ")), "domains.mobility"),
+        (lambda d: d.update(_domain(not_applicable=False, target_level=True)), "target_level"),
+        (lambda d: d.update(_domain(not_applicable=True, reason="x" * 5_000_000)), "bytes"),
+        (lambda d: d.update(_domain(not_applicable=True, reason="a\x00b")), "reason"),
     ],
-)  # fmt: skip
+)
 def test_import_refuses_what_the_web_forms_refuse(app, runner, exported, tmp_path, change, message):
     file = tmp_path / "import.json"
     file.write_text(json.dumps(_broken(exported, change)), encoding="utf-8")
