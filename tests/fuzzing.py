@@ -168,7 +168,10 @@ def _question_fields(question, world: World, rng: random.Random) -> list[tuple[s
 
 
 def make_case(rules, world: World, rng: random.Random) -> Case:
-    rule = rng.choice(rules)
+    """Return one request: three in four go to a form route, the rest to a page with a query."""
+    forms = [rule for rule in rules if "POST" in rule.methods]
+    pages = [rule for rule in rules if "POST" not in rule.methods] or forms
+    rule = rng.choice(forms if rng.random() < 0.75 else pages)
     method = "POST" if "POST" in rule.methods and rng.random() < 0.85 else "GET"
     case = Case(method, rule.endpoint, _path(rule, world, rng))
     if method == "GET":
