@@ -141,6 +141,7 @@ def test_control_characters_are_refused_at_input_and_stored_ones_do_not_break_xl
         db.session.commit()
     for fmt in ("xlsx", "csv", "json"):
         assert auth.client.get(f"/assessments/{inventory}/report.{fmt}").status_code == 200
+    assert auth.client.get(f"/assessments/{inventory}/report").status_code == 200
 
 
 def test_spreadsheet_cells_and_xml_helpers():

@@ -169,7 +169,7 @@ def update_user(
             "name_changed",
             actor=actor,
             email=user.email,
-            detail={"before": user.name, "after": name},
+            detail={"before": {"name": user.name}, "after": {"name": name}},
         )
     user.name = name
     user.role = role
