@@ -35,7 +35,7 @@ from pathlib import Path  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 THREADS = 4
-PASSWORD = "benchmark passphrase"  # noqa: S105 - a throwaway account on loopback
+PASSWORD = "Kaffee im Rathaus um sieben"  # noqa: S105 - a throwaway account on loopback
 EMAIL = "bench@example.org"
 QUESTIONS = [
     "strategy.budget",
