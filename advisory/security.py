@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from flask import (
@@ -56,13 +57,21 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
-    login_manager.user_loader(
-        lambda token: load_user(db.session, token, session.get(SESSION_ID_KEY))
-    )
+    login_manager.user_loader(_load_user)
     login_manager.unauthorized_handler(_sign_in_first)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
+
+
+def session_lifetime() -> dt.timedelta:
+    """Return how long one sign-in lasts at most (PERMANENT_SESSION_LIFETIME, a working day)."""
+    lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"]
+    return lifetime if isinstance(lifetime, dt.timedelta) else dt.timedelta(seconds=lifetime)
+
+
+def _load_user(token: str):
+    return load_user(db.session, token, session.get(SESSION_ID_KEY), session_lifetime())
 
 
 def _refuse_control_characters():

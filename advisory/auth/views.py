@@ -18,7 +18,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from advisory.auth.forms import LoginForm, PasswordForm
 from advisory.extensions import db
-from advisory.security import SESSION_ID_KEY
+from advisory.security import SESSION_ID_KEY, session_lifetime
 from advisory.services.accounts import (
     AccountError,
     LoginLockedError,
@@ -128,5 +128,5 @@ def password():
 def _sign_in(user) -> None:
     """Start a fresh session (a new cookie) recorded on the server, so it can be ended there."""
     session.clear()
-    session[SESSION_ID_KEY] = start_session(db.session, user)
+    session[SESSION_ID_KEY] = start_session(db.session, user, session_lifetime())
     login_user(user)

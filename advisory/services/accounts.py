@@ -7,7 +7,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
@@ -331,9 +331,14 @@ def reset_password(session: Session, user: User, new: str, actor: User | None) -
 # --- Server-side sessions -----------------------------------------------------------------------
 
 
-def start_session(session: Session, user: User) -> str:
-    """Record a new sign-in of the user and return its random id (kept in the cookie)."""
+def start_session(session: Session, user: User, max_age: dt.timedelta | None = None) -> str:
+    """Record a new sign-in of the user and return its random id (kept in the cookie).
+
+    Sign-ins older than `max_age` (which no longer give access) are removed on the way.
+    """
     token = secrets.token_urlsafe(32)
+    if max_age is not None:
+        session.execute(delete(LoginSession).where(LoginSession.created_at < utcnow() - max_age))
     session.add(LoginSession(id=token, user_id=user.id))
     session.commit()
     return token
@@ -386,8 +391,13 @@ def record_event(
     )
 
 
-def load_user(session: Session, token: str, session_id: str | None = None) -> User | None:
-    """Return the user of a session, None if it was ended, is stale or unknown.
+def load_user(
+    session: Session,
+    token: str,
+    session_id: str | None = None,
+    max_age: dt.timedelta | None = None,
+) -> User | None:
+    """Return the user of a session, None if it was ended, is older than `max_age` or unknown.
 
     `token` is 'user id:session version' from Flask-Login, `session_id` the id of the recorded
     sign-in kept in the same signed cookie; both must still be valid.
@@ -402,6 +412,8 @@ def load_user(session: Session, token: str, session_id: str | None = None) -> Us
         return None
     sign_in = session.get(LoginSession, session_id[:64])
     if sign_in is None or sign_in.user_id != user.id or sign_in.ended_at is not None:
+        return None
+    if max_age is not None and sign_in.created_at < utcnow() - max_age:
         return None
     return user
 
