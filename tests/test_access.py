@@ -80,6 +80,9 @@ ROUTES: dict[str, set[Role] | None] = {
     "training.ics": MUNICIPAL | {Role.TRAINER, Role.ADMIN},
     "training.attendance": {Role.TRAINER, Role.ADMIN},
     "training.plan": MUNICIPAL,
+    "admin.reset_user_password": {Role.ADMIN},
+    "admin.unlock_user": {Role.ADMIN},
+    "admin.end_user_sessions": {Role.ADMIN},
 }
 
 # Route arguments that name an object belonging to one municipality (catalogue entries do not).

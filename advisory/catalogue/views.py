@@ -14,6 +14,7 @@ from advisory.access import may_enter
 from advisory.catalogue import forms, labels
 from advisory.content import current_questionnaire
 from advisory.extensions import db
+from advisory.inputs import parse_int
 from advisory.models import Role
 from advisory.services.catalogue import (
     EXPIRING_WITHIN_DAYS,
@@ -30,7 +31,7 @@ from advisory.services.catalogue import (
     save_training,
 )
 from advisory.services.procurement import type_id_for_category
-from advisory.views import require_area
+from advisory.views import InvalidInput, require_area
 from recommendations.catalogue_loader import solution_data, training_data
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
@@ -78,7 +79,14 @@ def solutions():
     catalogue = current_catalogue(db.session)
     args = request.args
     population_text = args.get("population", "").replace(".", "").replace(" ", "").strip()
-    population = int(population_text) if population_text.isdigit() else None
+    population = parse_int(population_text, high=10**9) if population_text else None
+    if population_text and population is None:
+        raise InvalidInput(
+            _(
+                "The number of inhabitants must be a whole number such as 12000. "
+                "Correct it in the filter."
+            )
+        )
     if "population" not in args and current_user.municipality is not None:
         population = current_user.municipality.population
     results = filter_solutions(

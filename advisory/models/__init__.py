@@ -16,6 +16,7 @@ from advisory.models.base import NAMING_CONVENTION, Base, UTCDateTime, utcnow
 from advisory.models.catalogue import CatalogueEntry, SolutionEdit, SolutionReview
 from advisory.models.directory import Municipality
 from advisory.models.plan import PlanItem, PlanStatus
+from advisory.models.security import LoginSession, RateLimitWindow
 from advisory.models.team import DomainAssignment, OneTimeToken, StaffMember
 from advisory.models.training import (
     ParticipantStatus,
@@ -35,11 +36,13 @@ __all__ = [
     "Base",
     "CatalogueEntry",
     "DomainAssignment",
+    "LoginSession",
     "Municipality",
     "OneTimeToken",
     "ParticipantStatus",
     "PlanItem",
     "PlanStatus",
+    "RateLimitWindow",
     "Role",
     "RoleScope",
     "ScopeKind",
