@@ -24,6 +24,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
     settings.check_secret_key(app.config)
+    from advisory.inputs import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=0)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     db.init_app(app, settings.engine_options(_database_url(app)))
     with app.app_context():
@@ -31,11 +39,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from advisory import blueprints, i18n, security
+    from advisory import blueprints, i18n, ratelimit, security
+    from advisory.services import mail
 
     babel.init_app(app, locale_selector=i18n.select_locale)
     security.init_app(app)
+    mail.init_mail(app)
     blueprints.register_blueprints(app)
+    with app.app_context():
+        ratelimit.init_app(app, db.engine)
 
     from advisory.cli import register_commands
 

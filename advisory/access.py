@@ -14,6 +14,11 @@ AREAS: dict[str, frozenset[Role]] = {
     "admin": frozenset({Role.ADMIN}),
     "portfolio": frozenset({Role.ADVISOR, Role.TRAINER, Role.ADMIN}),
     "catalogue_review": frozenset({Role.CURATOR, Role.ADMIN}),
+    "team": frozenset({Role.MUNICIPAL_EDITOR, Role.MUNICIPAL_VIEWER}),
+    "training": frozenset({Role.TRAINER, Role.ADMIN}),
+    "training_sessions": frozenset(
+        {Role.MUNICIPAL_EDITOR, Role.MUNICIPAL_VIEWER, Role.TRAINER, Role.ADMIN}
+    ),
 }
 
 

@@ -16,14 +16,28 @@ from advisory.main.views import bp as main
 from advisory.municipalities.views import bp as municipalities
 from advisory.plan.views import bp as plan
 from advisory.portfolio.views import bp as portfolio
+from advisory.procurement.views import bp as procurement
 from advisory.report.views import bp as report
+from advisory.team.views import bp as team
+from advisory.training.views import bp as training
 
 
 def register_blueprints(app: Flask) -> None:
     """Register every area of the application."""
     for blueprint in (
-        main, auth, municipalities, assessments, catalogue, admin, report, plan, portfolio
-    ):  # fmt: skip
+        main,
+        auth,
+        municipalities,
+        assessments,
+        catalogue,
+        procurement,
+        admin,
+        report,
+        plan,
+        portfolio,
+    ):
+        app.register_blueprint(blueprint)
+    for blueprint in (team, training):
         app.register_blueprint(blueprint)
 
     app.jinja_env.globals.update(
@@ -41,6 +55,7 @@ def register_blueprints(app: Flask) -> None:
         licence_label=wording.licence_label,
         condition_label=wording.condition_label,
         trace_label=wording.trace_label,
+        participant_status_label=wording.participant_status_label,
         size_label=wording.size_label,
     )
     app.jinja_env.filters.update(format_number=format_decimal, format_decimal=format_decimal)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, NoAppException, with_appcontext
 
 from advisory.directory import SHIPPED_FILE, DirectoryError
 from advisory.extensions import db
@@ -16,18 +16,41 @@ from advisory.models import Role
 
 
 def main() -> None:
-    """Run the `advisory` command group."""
-    from advisory import create_app
+    """Run the `advisory` command group.
 
-    cli = FlaskGroup(create_app=create_app, help="Smart City Advisory command line.")
+    The commands are attached to the group itself, so `advisory --help` lists all of them even
+    where the app cannot start (no ADVISORY_SECRET_KEY); a command that needs the app then says
+    what is missing instead of printing a traceback.
+    """
+    cli = FlaskGroup(create_app=_create_app, help="Smart City Advisory command line.")
+    for command in _commands():
+        cli.add_command(command)
     cli.main(prog_name="advisory")
+
+
+def _create_app() -> Flask:
+    from advisory import create_app
+    from advisory.config import ConfigError
+
+    try:
+        return create_app()
+    except ConfigError as error:
+        raise NoAppException(str(error)) from None
 
 
 def register_commands(app: Flask) -> None:
     """Attach the project's commands to the app's CLI."""
-    for command in (
+    for command in _commands():
+        app.cli.add_command(command)
+
+
+def _commands() -> tuple[click.Command, ...]:
+    return (
         import_municipalities,
         create_user,
+        reset_password,
+        unlock_user,
+        end_sessions,
         seed_demo,
         check_content,
         score_command,
@@ -35,8 +58,7 @@ def register_commands(app: Flask) -> None:
         import_command,
         refresh_summaries_command,
         db_group,
-    ):
-        app.cli.add_command(command)
+    )
 
 
 @click.group("db")
@@ -118,6 +140,60 @@ def create_user(email, name, role, municipality, scopes, password) -> None:
     click.echo(f"Created {role} account {email}.")
 
 
+def _account(email: str):
+    from sqlalchemy import select
+
+    from advisory.models import User
+    from advisory.services.accounts import normalise_email
+
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        raise click.ClickException(f"There is no account {email}.")
+    return user
+
+
+@click.command("reset-password")
+@click.argument("email")
+@click.password_option(help="The new password; prompted for when not given.")
+@with_appcontext
+def reset_password(email: str, password: str) -> None:
+    """Set a new password for an account; its owner must change it at the next sign-in."""
+    from advisory.services.accounts import AccountError
+    from advisory.services.accounts import reset_password as run_reset
+    from advisory.wording import account_error_text
+
+    user = _account(email)
+    try:
+        run_reset(db.session, user, password, actor=None)
+    except AccountError as error:
+        raise click.ClickException(account_error_text(str(error))) from error
+    click.echo(f"New password set for {user.email}; every session of the account has ended.")
+
+
+@click.command("unlock-user")
+@click.argument("email")
+@with_appcontext
+def unlock_user(email: str) -> None:
+    """Lift the sign-in pause after too many failed attempts for an account."""
+    from advisory.services.accounts import unlock
+
+    user = _account(email)
+    unlock(db.session, user, actor=None)
+    click.echo(f"Sign-in for {user.email} is possible again.")
+
+
+@click.command("end-sessions")
+@click.argument("email")
+@with_appcontext
+def end_sessions(email: str) -> None:
+    """Sign an account out everywhere (for example after a lost laptop)."""
+    from advisory.services.accounts import end_sessions_by_admin
+
+    user = _account(email)
+    end_sessions_by_admin(db.session, user, actor=None)
+    click.echo(f"Every session of {user.email} has ended.")
+
+
 @click.command("check-content")
 def check_content() -> None:
     """Validate every questionnaire, catalogue and rule file; exit non-zero on any problem."""
@@ -182,14 +258,9 @@ def report_command(assessment_id: int, fmt: str, lang: str, out: Path | None) ->
 @with_appcontext
 def import_command(file: Path, email: str | None) -> None:
     """Create a new assessment from an exported JSON file; print its id."""
-    from sqlalchemy import select
-
     from advisory.exports import AssessmentImportError, import_assessment
-    from advisory.models import User
 
-    user = db.session.scalar(select(User).where(User.email == email)) if email else None
-    if email and user is None:
-        raise click.ClickException(f"There is no account {email}.")
+    user = _account(email) if email else None
     try:
         assessment = import_assessment(db.session, file.read_bytes(), user)
     except AssessmentImportError as error:

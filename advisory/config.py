@@ -28,7 +28,25 @@ def defaults() -> dict[str, object]:
         # The operator's address for accessibility feedback and questions (shown on the pages).
         "CONTACT_EMAIL": None,
         "LOGIN_LOCK_MINUTES": 15,
+        # Sign-in attempts (POST /login) per client address over all accounts (Flask-Limiter).
+        "LOGIN_RATE_LIMIT": "10/minute;100/hour",
+        # Strict-Transport-Security max-age for responses served over HTTPS; 0 sends none.
+        "HSTS_SECONDS": 365 * 24 * 3600,
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto headers are trusted
+        # (0: none). Needed for the per-address limits and for HSTS behind a TLS proxy.
+        "PROXY_COUNT": 0,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # Outgoing mail (invitations): off unless MAIL_SERVER is set (Flask-Mailman settings).
+        "MAIL_SERVER": None,
+        "MAIL_PORT": 587,
+        "MAIL_USE_TLS": True,
+        "MAIL_USE_SSL": False,
+        "MAIL_USERNAME": None,
+        "MAIL_PASSWORD": None,
+        "MAIL_DEFAULT_SENDER": None,
+        "MAIL_TIMEOUT": 10,
+        # Days an invitation link stays valid.
+        "INVITATION_DAYS": 7,
     }
 
 

@@ -59,6 +59,7 @@ def seed(session: Session) -> Iterator[str]:
             role=role,
             municipality=municipality,
             scopes=parse_scopes(scopes),
+            check_password=False,  # the published demo password, refused for real accounts
         )
         created += 1
     yield f"Demo accounts: {created} created, {len(DEMO_USERS) - created} already there."

@@ -10,13 +10,17 @@ import csv
 import io
 import json
 from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from advisory.access import can_edit_answers
 from advisory.content import questionnaire as pinned_questionnaire
+from advisory.inputs import spreadsheet_cell
 from advisory.models import (
     Answer as AnswerRow,
 )
@@ -39,6 +43,10 @@ from questionnaires import AnswerError, QuestionnaireError, validate_answer
 
 FORMAT = "advisory-assessment"
 FORMAT_VERSION = 1
+# The published JSON Schema of the format (docs/export-format.md).
+SCHEMA_FILE = Path(__file__).parent / "data" / "export-format.schema.json"
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+MAX_IMPORT_DEPTH = 8
 
 
 class AssessmentImportError(ValueError):
@@ -98,13 +106,10 @@ def import_assessment(
     in progress (finish or validate it first); the newest earlier one becomes the previous
     assessment, so the report shows the changes.
     """
-    if isinstance(data, bytes | str):
-        try:
-            data = json.loads(data)
-        except ValueError as error:
-            raise AssessmentImportError(f"not a JSON file: {error}") from error
+    data = _parsed(data)
     if not isinstance(data, Mapping):
         raise AssessmentImportError("the file must hold a JSON object")
+    _check_schema(data)
     if data.get("format") != FORMAT:
         raise AssessmentImportError(f"'format' must be {FORMAT!r}")
     if data.get("format_version") != FORMAT_VERSION:
@@ -120,6 +125,10 @@ def import_assessment(
         q = pinned_questionnaire(str(meta.get("id")), str(meta.get("version")))
     except (QuestionnaireError, LookupError) as error:
         raise AssessmentImportError(f"questionnaire: {error}") from error
+    if user is not None and not can_edit_answers(user, municipality):
+        raise AssessmentImportError(
+            f"--user: the account {user.email} may not edit inventories of {municipality.name}"
+        )
     answers = _checked_answers(q, data.get("answers"))
     domains = _checked_domains(q, data.get("domains"))
     if open_assessment(session, municipality) is not None:
@@ -168,6 +177,55 @@ def import_assessment(
     return assessment
 
 
+def _parsed(data: Mapping | bytes | str) -> object:
+    """Parse the file within the size and nesting limits."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if isinstance(data, bytes):
+        if len(data) > MAX_IMPORT_BYTES:
+            raise AssessmentImportError(
+                f"the file has {len(data):,} bytes; at most {MAX_IMPORT_BYTES:,} are accepted"
+            )
+        try:
+            data = json.loads(data)
+        except (ValueError, RecursionError) as error:
+            raise AssessmentImportError(f"not a JSON file: {str(error)[:200]}") from None
+    if _depth(data) > MAX_IMPORT_DEPTH:
+        raise AssessmentImportError(f"the data is nested deeper than {MAX_IMPORT_DEPTH} levels")
+    return data
+
+
+def _depth(value: object) -> int:
+    """Return how deeply lists and objects nest (without recursion, so any depth is safe)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, Mapping | list | tuple):
+            deepest = max(deepest, level)
+            if level > MAX_IMPORT_DEPTH:
+                break
+            children = item.values() if isinstance(item, Mapping) else item
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+@cache
+def export_schema() -> dict:
+    """Return the published JSON Schema of the export format."""
+    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+
+
+def _check_schema(data: Mapping) -> None:
+    """Refuse data that does not follow the published schema; name the first wrong place."""
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import best_match
+
+    error = best_match(Draft202012Validator(export_schema()).iter_errors(data))
+    if error is not None:
+        where = ".".join(str(part) for part in error.absolute_path) or "(the whole file)"
+        raise AssessmentImportError(f"{where}: {error.message[:300]}")
+
+
 def _checked_answers(q, raw) -> dict[str, dict]:
     if not isinstance(raw, Mapping):
         raise AssessmentImportError("'answers' must be an object of question id → answer")
@@ -197,11 +255,15 @@ def _checked_domains(q, raw) -> dict[str, dict]:
         not_applicable = state.get("not_applicable") is True
         reason = state.get("reason")
         target = state.get("target_level")
-        if not_applicable and not (domain.allow_not_applicable and isinstance(reason, str)):
+        if not_applicable and not (
+            domain.allow_not_applicable and isinstance(reason, str) and reason.strip()
+        ):
             raise AssessmentImportError(
                 f"domains.{domain_id}: may not be marked not applicable without a reason"
             )
-        if target is not None and (not isinstance(target, int) or not 1 <= target <= 5):
+        if target is not None and (
+            isinstance(target, bool) or not isinstance(target, int) or not 1 <= target <= 5
+        ):
             raise AssessmentImportError(f"domains.{domain_id}.target_level: 1 to 5 or null")
         checked[domain_id] = {
             "not_applicable": not_applicable,
@@ -238,8 +300,8 @@ def answers_csv(report: Report) -> bytes:
         header, rows = _answer_table(report)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    writer.writerow([spreadsheet_cell(str(h)) for h in header])
+    writer.writerows(["" if v is None else spreadsheet_cell(v) for v in row] for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -336,6 +398,7 @@ def report_xlsx(report: Report) -> bytes:
 
 
 def _fill(sheet, header: list, rows: list[list]) -> None:
-    sheet.append([str(h) for h in header])
+    """Append header and rows; text never becomes a formula and never breaks the file."""
+    sheet.append([spreadsheet_cell(str(h)) for h in header])
     for row in rows:
-        sheet.append(row)
+        sheet.append([spreadsheet_cell(value) for value in row])

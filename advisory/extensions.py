@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app, g
 from flask_babel import Babel
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_wtf import CSRFProtect
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -45,3 +46,4 @@ db = Database()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
+mail = Mail()

@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
-from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Flask,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from advisory.extensions import db, login_manager
+from advisory.inputs import has_control_characters
 from advisory.services.accounts import load_user
+
+# The key in the signed session cookie that names the recorded sign-in (LoginSession.id).
+SESSION_ID_KEY = "_sid"
+# Pages a user who must change the password may still reach.
+_PASSWORD_CHANGE_ENDPOINTS = {"auth.password", "auth.logout", "static", "main.health"}
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -32,16 +50,63 @@ log = logging.getLogger(__name__)
 
 def init_app(app: Flask) -> None:
     """Wire headers, the user loader and the error handlers."""
+    app.before_request(_refuse_control_characters)
+    app.before_request(_require_password_change)
     app.after_request(_set_headers)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
-    login_manager.user_loader(lambda token: load_user(db.session, token))
+    login_manager.user_loader(_load_user)
     login_manager.unauthorized_handler(_sign_in_first)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
+
+
+def session_lifetime() -> dt.timedelta:
+    """Return how long one sign-in lasts at most (PERMANENT_SESSION_LIFETIME, a working day)."""
+    lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"]
+    return lifetime if isinstance(lifetime, dt.timedelta) else dt.timedelta(seconds=lifetime)
+
+
+def _load_user(token: str):
+    return load_user(db.session, token, session.get(SESSION_ID_KEY), session_lifetime())
+
+
+def _refuse_control_characters():
+    """Refuse NUL bytes and other control characters in the path, query and form data.
+
+    No name, answer, reason or key needs them; the databases and XLSX cannot store some of
+    them. Tab and line breaks stay allowed (text areas send them).
+    """
+    values = [request.path]
+    for data in (request.args, request.form):
+        for key, items in data.lists():
+            values.append(key)
+            values.extend(items)
+    if not any(has_control_characters(value) for value in values):
+        return None
+    message = _l(
+        "Your input contains a control character (an invisible special character, often "
+        "copied from another program), so nothing was saved. Remove it and send again."
+    )
+    if _wants_json():
+        return jsonify({"status": "invalid", "message": str(message)}), 422
+    return render_template("errors/error.html", code=400, message=message), 400
+
+
+def _require_password_change():
+    """Send a user whose password an administrator set to the password page first."""
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in _PASSWORD_CHANGE_ENDPOINTS
+    ):
+        if _wants_json():
+            return jsonify({"error": "password change required"}), 403
+        return redirect(url_for("auth.password"))
+    return None
 
 
 def _set_headers(response):
@@ -52,8 +117,11 @@ def _set_headers(response):
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if response.mimetype == "text/html":
+    if response.mimetype in ("text/html", "application/json"):
         headers.setdefault("Cache-Control", "no-store")
+    hsts = current_app.config["HSTS_SECONDS"]
+    if hsts and request.is_secure:
+        headers.setdefault("Strict-Transport-Security", f"max-age={int(hsts)}; includeSubDomains")
     return response
 
 
@@ -61,12 +129,12 @@ def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json" or request.path.endswith(".json")
 
 
-def _error_page(code: int):
+def _error_page(code: int, message: str | None = None):
     if _wants_json():
         from advisory.wording import error_text
 
-        return jsonify({"error": str(error_text(code)[1])}), code
-    return render_template("errors/error.html", code=code), code
+        return jsonify({"error": message or str(error_text(code)[1])}), code
+    return render_template("errors/error.html", code=code, message=message), code
 
 
 def _sign_in_first():
@@ -96,6 +164,10 @@ def _http_error(error: HTTPException):
         return error
     if error.code == 401:
         return redirect(url_for("auth.login", next=request.full_path))
+    from advisory.views import InvalidInput
+
+    if isinstance(error, InvalidInput):
+        return _error_page(error.code, str(error.description))
     return _error_page(error.code)
 
 

@@ -125,8 +125,16 @@ _EVENTS = {
     "role_changed": _l("Role or scope changed"),
     "account_enabled": _l("Account enabled"),
     "account_disabled": _l("Account disabled"),
+    "name_changed": _l("Name changed"),
+    "password_reset": _l("Password set by an administrator"),
+    "login_unlocked": _l("Sign-in pause lifted"),
+    "sessions_ended": _l("Signed out everywhere by an administrator"),
     "catalogue_review": _l("Catalogue review recorded"),
     "catalogue_edit": _l("Catalogue entry changed"),
+    "catalogue_create": _l("Catalogue entry created"),
+    "catalogue_list": _l("Catalogue training listed"),
+    "invitation_created": _l("Colleague invited"),
+    "invitation_accepted": _l("Invitation accepted"),
 }
 
 
@@ -204,6 +212,24 @@ def error_text(code: int) -> tuple[str, str]:
 
 _ACCOUNT_ERRORS = {
     "password_too_short": _l("The password must have at least 12 characters."),
+    "password_weak": _l(
+        "This password is too easy to guess: it is a common password, a word with a number, a "
+        "repetition or a sequence. Choose a sentence of four or more words that has nothing to "
+        "do with you, for example a line only you would come up with."
+    ),
+    "password_personal": _l(
+        "The password must not contain the name or the email address of the account. Choose a "
+        "sentence of several words that has nothing to do with you."
+    ),
+    "password_published": _l(
+        "This is the published demo password (or built on it), which everybody knows. Choose "
+        "your own password."
+    ),
+    "control_characters": _l(
+        "The input contains a control character (an invisible special character, often copied "
+        "from another program). Remove it and try again."
+    ),
+    "name_required": _l("Please enter the person's name (at most 200 characters)."),
     "wrong_password": _l("The current password is not correct."),
     "password_unchanged": _l("The new password must differ from the current one."),
     "email_taken": _l("An account with this email address already exists."),
@@ -232,9 +258,126 @@ _ACCOUNT_ERRORS = {
 }
 
 
+_DETAIL_KEYS = {
+    "name": _l("Name"),
+    "role": _l("Role"),
+    "municipality": _l("Municipality"),
+    "scopes": _l("Portfolio"),
+    "solution": _l("Solution"),
+    "changed": _l("Changed"),
+    "catalogue_version": _l("Catalogue version"),
+}
+
+
+def audit_details(detail: dict | None) -> str:
+    """Return an audit entry's details as a readable line: 'Role: A → B; Portfolio: 09'."""
+    from advisory.admin.forms import ROLE_LABELS
+
+    def show(key: str, value: object) -> str:
+        if value is None or value == [] or value == "":
+            return "–"
+        if key == "role":
+            return str(ROLE_LABELS.get(value, value))
+        if isinstance(value, list | tuple):
+            return ", ".join(
+                str(v).rpartition(":")[2] if key == "scopes" else str(v) for v in value
+            )
+        if isinstance(value, dict) and key == "changed":  # {field: [before, after]}
+            return ", ".join(
+                f"{k}: {show(k, v[0])} → {show(k, v[1])}"
+                if isinstance(v, list | tuple) and len(v) == 2
+                else f"{k}: {show(k, v)}"
+                for k, v in value.items()
+            )
+        if isinstance(value, dict):
+            return ", ".join(f"{k}: {show(k, v)}" for k, v in value.items())
+        return str(value)
+
+    if not detail:
+        return ""
+    before, after = detail.get("before"), detail.get("after")
+    if isinstance(before, dict) and isinstance(after, dict):
+        keys = [k for k in dict.fromkeys([*before, *after]) if before.get(k) != after.get(k)]
+        parts = [
+            f"{_DETAIL_KEYS.get(k, k)}: {show(k, before.get(k))} → {show(k, after.get(k))}"
+            for k in keys
+        ]
+    elif "before" in detail and "after" in detail:
+        parts = [f"{show('', before)} → {show('', after)}"]
+    else:
+        parts = [f"{_DETAIL_KEYS.get(k, k)}: {show(k, v)}" for k, v in detail.items()]
+    return "; ".join(parts)
+
+
 def account_error_text(code: str) -> str:
     """Return the user-facing sentence for an account error code."""
     return str(_ACCOUNT_ERRORS.get(code, code))
+
+
+_PARTICIPANT_STATUS = {
+    "waiting": _l("waiting list"),
+    "assigned": _l("assigned"),
+    "confirmed": _l("confirmed"),
+    "attended": _l("attended"),
+    "completed": _l("completed"),
+    "no_show": _l("no-show"),
+    "cancelled": _l("cancelled"),
+}
+
+
+def participant_status_label(status: str) -> str:
+    return str(_PARTICIPANT_STATUS.get(status, status))
+
+
+_TEAM_ERRORS = {
+    "bad_role": _l("Colleagues can be invited as editor or viewer of your own municipality."),
+    "email_taken": _l("An account with this email address already exists."),
+    "not_a_colleague": _l("Choose a colleague of your own municipality."),
+    "name_required": _l("Please enter the person's name."),
+    "unknown": _l(
+        "This invitation link is not valid. Check that you copied the whole link, or ask your "
+        "colleague for a new invitation."
+    ),
+    "used": _l(
+        "This invitation link has already been used. Sign in with your account, or ask your "
+        "colleague for a new invitation."
+    ),
+    "expired": _l("This invitation link has expired. Ask your colleague for a new invitation."),
+    "unknown_training": _l("Choose a training of the catalogue."),
+    "in_past": _l("The session must start in the future. Check the date and time."),
+    "ends_before_start": _l("The session must end after it starts."),
+    "deadline_after_start": _l("The registration deadline must be on or before the session day."),
+    "no_seats": _l("A session needs at least one seat."),
+    "place_required": _l("Enter the place, or mark the session as online."),
+    "municipality_required": _l("Choose at least one municipality the session is for."),
+    "municipality_out_of_scope": _l("Choose only municipalities of your portfolio."),
+    "staff_required": _l("Choose at least one person."),
+    "registration_closed": _l(
+        "The registration deadline of this session has passed. Ask the trainer to add the person."
+    ),
+    "staff_out_of_scope": _l(
+        "Only staff of the municipalities this session is for, and that you may plan for, can be "
+        "assigned."
+    ),
+    "already_assigned": _l("%(name)s is already assigned to this session."),
+    "double_booked": _l(
+        "%(name)s is already booked for another session at the same time. Cancel that place "
+        "first or choose someone else."
+    ),
+    "bad_transition": _l("This status change is not possible from the current status."),
+    "not_allowed": _l("You may only confirm or cancel places of your own municipality."),
+    "not_started": _l("Attendance can be recorded once the session has started."),
+    "training_has_sessions": _l(
+        "This training has %(count)s planned sessions and cannot be deleted. Delete or move the "
+        "sessions first."
+    ),
+}
+
+
+def team_error_text(code: str, **values) -> str:
+    """Return the user-facing sentence for a team, invitation or training error code."""
+    text = _TEAM_ERRORS.get(code)
+    return str(text) % values if text is not None and values else str(text or code)
 
 
 _SIZE_CLASSES = {

@@ -35,7 +35,7 @@ from pathlib import Path  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 THREADS = 4
-PASSWORD = "benchmark passphrase"  # noqa: S105 - a throwaway account on loopback
+PASSWORD = "Kaffee im Rathaus um sieben"  # noqa: S105 - a throwaway account on loopback
 EMAIL = "bench@example.org"
 QUESTIONS = [
     "strategy.budget",
@@ -79,10 +79,18 @@ with app.app_context():
     return int(out.stdout.strip().splitlines()[-1])
 
 
-def free_port() -> int:
+# A fixed port, so that firewalls and a second run see the same thing; --port changes it.
+DEFAULT_PORT = int(os.environ.get("ADVISORY_BENCH_PORT", "58741"))
+
+
+def check_port(port: int) -> int:
+    """Return the port if it is free on loopback; stop with a clear message otherwise."""
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            raise SystemExit(f"Port {port} is in use; choose another with --port.") from None
+    return port
 
 
 class Client:
@@ -143,11 +151,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=400, help="per measurement")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="loopback port to serve on")
+    parser.add_argument(
+        "--smoke", action="store_true", help="a few requests only: proves that the script works"
+    )
     args = parser.parse_args()
+    warm_up = 40
+    if args.smoke:
+        args.requests, args.rounds, warm_up = 8, 1, 4
     with tempfile.TemporaryDirectory() as tmp:
         url = os.environ.get("ADVISORY_BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
         assessment = prepare(url)
-        port = free_port()
+        port = check_port(args.port)
         env = {
             **os.environ,
             "ADVISORY_DATABASE_URL": url,
@@ -157,6 +172,8 @@ def main() -> None:
         server = subprocess.Popen(
             [
                 BIN / "gunicorn",
+                "--config",
+                str(ROOT / "advisory" / "gunicorn_conf.py"),
                 "--workers",
                 "2",
                 "--bind",
@@ -202,7 +219,7 @@ def main() -> None:
                 revisions[question] = json.loads(body)["revision"]
 
             for work in (health, domain_page, save):  # warm up every worker
-                measure("warm-up", clients, work, 40)
+                measure("warm-up", clients, work, warm_up)
             results: dict[str, list[float]] = {"health": [], "page": [], "save": []}
             for _ in range(args.rounds):
                 results["health"].append(measure("health", clients, health, args.requests))
@@ -213,7 +230,8 @@ def main() -> None:
             server.wait(timeout=10)
     base_rate = statistics.median(results["health"])
     print(
-        f"gunicorn 2 workers, {THREADS} client threads, {args.requests} requests x "
+        f"gunicorn 2 workers (advisory/gunicorn_conf.py), {THREADS} client threads, "
+        f"{args.requests} requests x "
         f"{args.rounds} rounds, median"
     )
     print(f"  GET  /health (baseline)     {base_rate:8.1f} req/s  ratio 1.00")

@@ -47,7 +47,7 @@ STATUSES = ["in_progress"] * 6 + ["submitted", "in_review", "validated", "valida
 
 
 def _http_helpers():
-    """Load Client, measure and free_port from benchmarks/http.py (one implementation)."""
+    """Load Client, measure and check_port from benchmarks/http.py (one implementation)."""
     spec = importlib.util.spec_from_file_location("bench_http", Path(__file__).with_name("http.py"))
     module = importlib.util.module_from_spec(spec)
     saved = list(sys.path)
@@ -195,6 +195,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="per measurement")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--smoke", action="store_true", help="tiny stages, few requests")
+    parser.add_argument("--port", type=int, default=58743, help="loopback port to serve on")
     args = parser.parse_args()
     stages = (2, 5, 10) if args.smoke else (20, 500, 2000)
     requests = 8 if args.smoke else args.requests
@@ -203,7 +204,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = os.environ.get("ADVISORY_BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
         prepare(url, bench.EMAIL, bench.PASSWORD)
-        port = bench.free_port()
+        port = bench.check_port(args.port)
         env = {
             **os.environ,
             "ADVISORY_DATABASE_URL": url,
@@ -213,6 +214,8 @@ def main() -> None:
         server = subprocess.Popen(
             [
                 BIN / "gunicorn",
+                "--config",
+                str(ROOT / "advisory" / "gunicorn_conf.py"),
                 "--workers",
                 "2",
                 "--bind",

@@ -1,6 +1,7 @@
 """Benchmark: PDF report time per demo assessment, cold and warm, against the WeasyPrint floor.
 
-Run from the repository root: `.venv/bin/python benchmarks/report.py [runs]`. It builds a
+Run from the repository root: `.venv/bin/python benchmarks/report.py [runs]` (`--smoke`: one
+run of the first assessment only, so that a test proves the script still works). It builds a
 throwaway SQLite database with the demo inventories (Albisheim, Herrenberg, Ulm) and prints per
 assessment:
 
@@ -47,7 +48,7 @@ def _pdf(session, assessment) -> bytes:
     return render_pdf(build_report(session, assessment, "de"))
 
 
-def main(runs: int = 3) -> None:
+def main(runs: int = 3, assessments: tuple[int, ...] = (1, 2, 3)) -> None:
     """Seed a throwaway database, then time the PDF of each demo assessment."""
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -79,7 +80,7 @@ def main(runs: int = 3) -> None:
             f"{'assessment':<28} {'pages':>5} {'cold':>7} {'warm':>7} {'floor':>7} "
             f"{'charts':>7} {'target':>7}"
         )
-        for assessment_id in (1, 2, 3):
+        for assessment_id in assessments:
             assessment = db.session.get(Assessment, assessment_id)
             chart_images.stop_server()
             chart_images.clear_cache()
@@ -103,4 +104,7 @@ def main(runs: int = 3) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3)
+    if "--smoke" in sys.argv[1:]:
+        main(1, (1,))
+    else:
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 3)

@@ -173,8 +173,22 @@ def _yesno(question: Question, value: object) -> object:
     return value
 
 
+# Larger numbers are never meant (and lose precision as floats); 400 nines are refused.
+_LARGEST_NUMBER = 10**15
+# Control characters other than tab and line breaks: invisible, and XML (XLSX) cannot hold them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _number(question: Question, value: object) -> object:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _fail(question, "Bitte eine Zahl eingeben.", "Please enter a number.")
+    if isinstance(value, int) and abs(value) > _LARGEST_NUMBER:
+        raise _fail(
+            question,
+            "Bitte eine Zahl mit höchstens 15 Stellen eingeben.",
+            "Please enter a number with at most 15 digits.",
+        )
+    if not math.isfinite(value) or abs(value) > _LARGEST_NUMBER:
         raise _fail(question, "Bitte eine Zahl eingeben.", "Please enter a number.")
     low, high = question.min, question.max
     if (low is not None and value < low) or (high is not None and value > high):
@@ -196,6 +210,14 @@ def _text(question: Question, value: object) -> object:
     if not isinstance(value, str) or not value.strip():
         raise _fail(question, "Bitte einen Text eingeben.", "Please enter a text.")
     value = value.strip()
+    if _CONTROL.search(value):
+        raise _fail(
+            question,
+            "Der Text enthält ein Steuerzeichen (ein unsichtbares Sonderzeichen, oft aus einem "
+            "anderen Programm kopiert). Bitte entfernen.",
+            "The text contains a control character (an invisible special character, often copied "
+            "from another program). Please remove it.",
+        )
     if len(value) > question.max_length:
         limit, length = question.max_length, len(value)
         raise _fail(
@@ -262,6 +284,8 @@ def parse_number(text: str) -> int | float | None:
     thousands ('12.000' is twelve thousand).
     """
     text = re.sub(r"[\s\u00a0\u202f']", "", text)
+    if len(text) > 40:  # no sensible number is longer; int() of thousands of digits is slow
+        return None
     if _DOT_THOUSANDS.fullmatch(text):
         text = text.replace(".", "").replace(",", ".")
     elif _COMMA_THOUSANDS.fullmatch(text):

@@ -6,6 +6,7 @@ import pytest
 
 from advisory.models import Role
 from tests.conftest import Auth
+from tests.training_data import make_training
 
 MUNICIPAL = {Role.MUNICIPAL_EDITOR, Role.MUNICIPAL_VIEWER}
 DIRECTORY_ROLES = MUNICIPAL | {Role.ADVISOR, Role.TRAINER, Role.ADMIN}
@@ -51,10 +52,38 @@ ROUTES: dict[str, set[Role] | None] = {
     "catalogue.requirements": EVERYONE,
     "catalogue.review": {Role.CURATOR, Role.ADMIN},
     "catalogue.edit": {Role.CURATOR, Role.ADMIN},
+    "catalogue.new_solution": {Role.CURATOR, Role.ADMIN},
+    "catalogue.new_training": {Role.CURATOR, Role.ADMIN},
+    "catalogue.edit_training": {Role.CURATOR, Role.ADMIN},
+    "catalogue.list_training_view": {Role.CURATOR, Role.ADMIN},
+    "catalogue.queue": {Role.CURATOR, Role.ADMIN},
+    "procurement.index": EVERYONE,
+    "procurement.for_category": EVERYONE,
+    "procurement.show": EVERYONE,
+    "procurement.pdf": EVERYONE,
+    "procurement.docx": EVERYONE,
     "admin.users": {Role.ADMIN},
     "admin.new_user": {Role.ADMIN},
     "admin.edit_user": {Role.ADMIN},
     "admin.audit": {Role.ADMIN},
+    "team.index": MUNICIPAL,
+    "team.invite": {Role.MUNICIPAL_EDITOR},
+    "team.assign": {Role.MUNICIPAL_EDITOR},
+    "team.join": PUBLIC,
+    "team.staff": MUNICIPAL,
+    "team.delete_staff": {Role.MUNICIPAL_EDITOR},
+    "training.needs": {Role.TRAINER, Role.ADMIN},
+    "training.sessions": MUNICIPAL | {Role.TRAINER, Role.ADMIN},
+    "training.new_session": {Role.TRAINER, Role.ADMIN},
+    "training.session": MUNICIPAL | {Role.TRAINER, Role.ADMIN},
+    "training.assign": MUNICIPAL | {Role.TRAINER, Role.ADMIN},
+    "training.set_status": MUNICIPAL | {Role.TRAINER, Role.ADMIN},
+    "training.ics": MUNICIPAL | {Role.TRAINER, Role.ADMIN},
+    "training.attendance": {Role.TRAINER, Role.ADMIN},
+    "training.plan": MUNICIPAL,
+    "admin.reset_user_password": {Role.ADMIN},
+    "admin.unlock_user": {Role.ADMIN},
+    "admin.end_user_sessions": {Role.ADMIN},
     "portfolio.dashboard": PORTFOLIO_ROLES,
     "portfolio.heatmap": PORTFOLIO_ROLES,
     "portfolio.compare": PORTFOLIO_ROLES,
@@ -63,7 +92,7 @@ ROUTES: dict[str, set[Role] | None] = {
 }
 
 # Route arguments that name an object belonging to one municipality (catalogue entries do not).
-TENANT_ARGUMENTS = {"ags", "assessment_id", "user_id"}
+TENANT_ARGUMENTS = {"ags", "assessment_id", "user_id", "session_id", "participant_id", "staff_id"}
 
 # Municipality A (the user's own) and B (someone else's, outside every test scope).
 OWN_AGS, FOREIGN_AGS = "07333001", "09162000"
@@ -77,14 +106,24 @@ ACCOUNTS = {
 }
 
 
-def url_for_rule(rule, ags: str, user_id: int, assessment_id: int = 0) -> str:
+def url_for_rule(
+    rule, ags: str, user_id: int, assessment_id: int = 0, training: dict | None = None
+) -> str:
     values = {
+        "session_id": 0,
+        "participant_id": 0,
+        "staff_id": 0,
+        "token": "not-a-token",
+        **(training or {}),
         "ags": ags,
         "user_id": user_id,
         "assessment_id": assessment_id,
         "section_id": "mobility",
         "question_id": "strategy.digital_goals",
         "solution_id": "nextcloud",
+        "type_id": "council_information",
+        "training_id": "fiware-step-by-step-tutorials",
+        "category": "council_information",
     }
     path = rule.rule
     for name in rule.arguments:
@@ -105,13 +144,14 @@ def test_every_route_is_listed(app):
 def test_each_role_reaches_only_its_own_pages(app, make_user, make_assessment, role):
     user = make_user(role, **ACCOUNTS[role])
     own = make_assessment(OWN_AGS, make_user(Role.MUNICIPAL_EDITOR, ags=OWN_AGS))
+    training = make_training(app, OWN_AGS)
     auth = Auth(app.test_client())
     auth.login(user.email)
     for rule in get_rules(app):
         if "GET" not in rule.methods:
             continue
         allowed = ROUTES[rule.endpoint]
-        response = auth.client.get(url_for_rule(rule, OWN_AGS, user.id, own))
+        response = auth.client.get(url_for_rule(rule, OWN_AGS, user.id, own, training))
         if allowed is PUBLIC or role in allowed:
             assert response.status_code in (200, 302), (rule.endpoint, response.status_code)
         else:
@@ -133,6 +173,7 @@ def test_no_one_sees_objects_of_another_municipality(app, make_user, make_assess
     user = make_user(role, **ACCOUNTS[role])
     other = make_user(Role.MUNICIPAL_EDITOR, ags=FOREIGN_AGS)
     foreign = make_assessment(FOREIGN_AGS, other)
+    training = make_training(app, FOREIGN_AGS)
     auth = Auth(app.test_client())
     auth.login(user.email)
     checked = 0
@@ -140,7 +181,7 @@ def test_no_one_sees_objects_of_another_municipality(app, make_user, make_assess
         if not rule.arguments & TENANT_ARGUMENTS:
             continue
         for method in sorted(rule.methods & {"GET", "POST"}):
-            url = url_for_rule(rule, FOREIGN_AGS, other.id, foreign)
+            url = url_for_rule(rule, FOREIGN_AGS, other.id, foreign, training)
             if method == "GET":
                 response = auth.client.get(url)
             else:

@@ -43,6 +43,22 @@ class UserForm(FlaskForm):
     active = BooleanField(_l("Account may sign in"), default=True)
 
 
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(_l("Please enter a new password.")), Length(max=200)],
+        description=_l(
+            "Tell it to the person through a separate channel. They must choose their own "
+            "password at the next sign-in; all their sessions end now."
+        ),
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something (CSRF only)."""
+
+
 class NewUserForm(UserForm):
     email = EmailField(
         _l("Email address"),

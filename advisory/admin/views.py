@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from advisory.admin.forms import NewUserForm, UserForm
+from advisory.admin.forms import ActionForm, NewUserForm, ResetPasswordForm, UserForm
 from advisory.extensions import db
-from advisory.models import AuditEvent, Role, User
-from advisory.services.accounts import AccountError, create_user, parse_scopes, update_user
+from advisory.models import Role, User
+from advisory.services.accounts import (
+    AccountError,
+    audit_log,
+    create_user,
+    end_sessions_by_admin,
+    parse_scopes,
+    reset_password,
+    unlock,
+    update_user,
+)
 from advisory.services.municipalities import resolve_municipality
 from advisory.views import require_area
-from advisory.wording import account_error_text
+from advisory.wording import account_error_text, audit_details, event_label
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -41,7 +50,9 @@ def new_user():
 @require_area("admin")
 def edit_user(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
-    form = UserForm(obj=user)
+    # A submitted form is read from the request only: filling it from the account too would
+    # put the Municipality object into the text field when the field is missing.
+    form = UserForm() if request.method == "POST" else UserForm(obj=user)
     if not form.is_submitted():
         form.municipality.data = user.municipality.ags if user.municipality else ""
         form.scopes.data = " ".join(s.code for s in user.scopes)
@@ -49,8 +60,55 @@ def edit_user(user_id: int):
         flash(_("The account %(email)s has been updated.", email=user.email), "success")
         return redirect(url_for("admin.users"))
     return render_template(
-        "admin/user_form.html", form=form, user=user
+        "admin/user_form.html", form=form, user=user, action=ActionForm()
     ), 422 if form.errors else 200
+
+
+@bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
+@require_area("admin")
+def reset_user_password(user_id: int):
+    """Set a new password for someone who forgot theirs; they change it at the next sign-in."""
+    user = db.session.get(User, user_id) or abort(404)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            reset_password(db.session, user, form.password.data, actor=current_user)
+        except AccountError as error:
+            db.session.rollback()
+            form.password.errors = [*form.password.errors, account_error_text(str(error))]
+        else:
+            flash(
+                _(
+                    "A new password has been set for %(email)s. Every session of the account "
+                    "has ended; the person must choose their own password at the next sign-in.",
+                    email=user.email,
+                ),
+                "success",
+            )
+            return redirect(url_for("admin.edit_user", user_id=user.id))
+    return render_template(
+        "admin/reset_password.html", form=form, user=user
+    ), 422 if form.errors else 200
+
+
+@bp.post("/users/<int:user_id>/unlock")
+@require_area("admin")
+def unlock_user(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    if ActionForm().validate_on_submit():
+        unlock(db.session, user, actor=current_user)
+        flash(_("Sign-in for %(email)s is possible again.", email=user.email), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/sessions")
+@require_area("admin")
+def end_user_sessions(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    if ActionForm().validate_on_submit():
+        end_sessions_by_admin(db.session, user, actor=current_user)
+        flash(_("Every session of %(email)s has ended.", email=user.email), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 def _save(form: UserForm, user: User | None) -> bool:
@@ -94,5 +152,15 @@ def _save(form: UserForm, user: User | None) -> bool:
 @bp.get("/audit")
 @require_area("admin")
 def audit():
-    events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.at.desc()).limit(200)).all()
-    return render_template("admin/audit.html", events=events)
+    entries = [
+        {
+            "at": event.at,
+            "event": event_label(event.kind),
+            "actor": actor,
+            "target": event.subject_email or "",
+            "address": event.remote_addr or "",
+            "details": audit_details(event.detail),
+        }
+        for event, actor in audit_log(db.session, limit=200)
+    ]
+    return render_template("admin/audit.html", entries=entries)

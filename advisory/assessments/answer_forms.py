@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from werkzeug.datastructures import MultiDict
 
+from advisory.inputs import MAX_ID, parse_int
 from questionnaires import Answer, AnswerError, Question, parse_form_value, validate_answer
 
 DONT_KNOW = "dont_know"
@@ -65,9 +66,10 @@ def _ranking(question: Question, form: MultiDict) -> object:
         text = form.get(f"{field_name(question)}.{option.id}", "").strip()
         if not text:
             continue
-        if not text.isdigit():
+        rank = parse_int(text, low=1, high=len(question.options))
+        if rank is None:
             raise AnswerError(question.id, "Bitte einen Rang wählen.", "Please choose a rank.")
-        ranks[option.id] = int(text)
+        ranks[option.id] = rank
     if len(set(ranks.values())) != len(ranks):
         raise AnswerError(
             question.id,
@@ -144,7 +146,8 @@ class QuestionState:
         if form is not None and submitted(question, form):
             self._from_form(question, form)
             rev = form.get(f"rev-{question.id}", "")
-            self.revision = int(rev) if rev.isdigit() else self.revision
+            revision = parse_int(rev, high=MAX_ID)
+            self.revision = self.revision if revision is None else revision
         else:
             status = row.status if row is not None else None
             value = row.value if row is not None else None
@@ -189,9 +192,9 @@ class QuestionState:
         self.matrix = {row.id: form.get(f"{name}.{row.id}", "") for row in question.rows}
         self.ranks = {}
         for option in question.options:
-            rank = form.get(f"{name}.{option.id}", "")
-            if rank.isdigit():
-                self.ranks[option.id] = int(rank)
+            rank = parse_int(form.get(f"{name}.{option.id}", ""), high=MAX_ID)
+            if rank is not None:
+                self.ranks[option.id] = rank
 
     def _advice_key(self, question) -> str | None:
         if question.type in ("single", "yesno") and len(self.selected) == 1:

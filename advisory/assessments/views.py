@@ -14,10 +14,12 @@ from advisory.catalogue import labels
 from advisory.charts import ChartDomain, bar_figure, radar_figure
 from advisory.content import current_questionnaire, questionnaire
 from advisory.extensions import db
+from advisory.inputs import MAX_ID, parse_int
 from advisory.models import Assessment, AssessmentStatus, Municipality
 from advisory.services import assessments as service
 from advisory.services.plan import plan_view
 from advisory.services.results import compute_results, set_targets
+from advisory.services.training import completed_for_section
 from advisory.views import require_area
 from questionnaires import AnswerError, Question, visible_questions
 from recommendations.scoring import MIN_COVERAGE
@@ -169,27 +171,35 @@ def _save_page(assessment: Assessment, questions: tuple[Question, ...]):
             continue
         try:
             answer = read_answer(question, request.form)
+            revision = _revision(question)
         except AnswerError as error:
             errors[question.id] = error.message(_lang())
             continue
         try:
-            service.save_answer(
-                db.session, assessment, question, answer, _revision(question), current_user
-            )
+            service.save_answer(db.session, assessment, question, answer, revision, current_user)
         except service.AnswerConflictError as conflict:
-            conflicts[question.id] = _conflict_info(question, conflict.current)
+            conflicts[question.id] = _conflict_info(question, conflict)
     return errors, conflicts
 
 
 def _revision(question: Question) -> int:
+    """Return the revision the page showed; a malformed one is a 422 with a clear message."""
     text = request.form.get(f"rev-{question.id}", "0")
-    return int(text) if text.isdigit() else -1
+    revision = parse_int(text, high=MAX_ID)
+    if revision is None:
+        raise AnswerError(
+            question.id,
+            "Die Seite war unvollständig. Bitte neu laden und die Antwort erneut eingeben.",
+            "The page was incomplete. Please reload it and enter the answer again.",
+        )
+    return revision
 
 
-def _conflict_info(question: Question, row) -> dict:
+def _conflict_info(question: Question, conflict) -> dict:
     lang = _lang()
+    row = conflict.current
     return {
-        "revision": row.revision if row else 0,
+        "revision": row.revision if row else conflict.revision,
         "theirs": describe(question, row.status if row else None, row.value if row else None, lang),
         "by": row.updated_by.name if row and row.updated_by else None,
         "at": row.updated_at if row else None,
@@ -225,6 +235,9 @@ def _render_section(
         may_edit=_may_edit(assessment),
         lang=_lang(),
         na_error=na_error,
+        completed_trainings=completed_for_section(
+            db.session, current_user, assessment, section_id, _lang()
+        ),
     ), status
 
 
@@ -239,16 +252,18 @@ def save_one(assessment_id: int, question_id: str):
         abort(404)
     try:
         answer = read_answer(question, request.form)
+        revision = _revision(question)
     except AnswerError as error:
         return jsonify({"status": "invalid", "message": error.message(_lang())}), 422
     try:
         result = service.save_answer(
-            db.session, assessment, question, answer, _revision(question), current_user
+            db.session, assessment, question, answer, revision, current_user
         )
     except service.AnswerConflictError as conflict:
-        info = _conflict_info(question, conflict.current)
-        info["at"] = info["at"].isoformat() if info["at"] else None
-        return jsonify({"status": "conflict", **info}), 409
+        info = _conflict_info(question, conflict)
+        # Only what the conflict dialog shows and needs to resolve it.
+        fields = ("revision", "theirs", "by", "answer")
+        return jsonify({"status": "conflict", **{key: info[key] for key in fields}}), 409
     visible = visible_questions(
         q,
         service.load_answers(db.session, assessment),
@@ -257,7 +272,7 @@ def save_one(assessment_id: int, question_id: str):
     return jsonify(
         {
             "status": "saved" if result.changed else "unchanged",
-            "revision": result.row.revision if result.row else 0,
+            "revision": result.revision,
             "visible": sorted(visible),
         }
     )

@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from advisory.auth.forms import LoginForm, PasswordForm
 from advisory.extensions import db
+from advisory.security import SESSION_ID_KEY, session_lifetime
 from advisory.services.accounts import (
     AccountError,
     LoginLockedError,
     authenticate,
     change_password,
+    end_session,
     record_event,
+    start_session,
 )
 from advisory.views import is_safe_redirect
 from advisory.wording import account_error_text
@@ -52,7 +64,16 @@ def login():
                     "after several failed attempts sign-in is paused for a while."
                 )
             else:
-                login_user(user)
+                _sign_in(user)
+                if user.must_change_password:
+                    flash(
+                        _(
+                            "An administrator has set your password. Please choose your own "
+                            "password now."
+                        ),
+                        "info",
+                    )
+                    return redirect(url_for("auth.password"))
                 target = form.next.data or ""
                 return redirect(target if is_safe_redirect(target) else url_for("main.index"))
     status = 200 if error is None and not form.errors else 422
@@ -69,8 +90,10 @@ def logout():
         email=current_user.email,
         remote_addr=request.remote_addr,
     )
+    end_session(db.session, session.get(SESSION_ID_KEY))
     db.session.commit()
     logout_user()
+    session.clear()
     flash(_("You have been signed out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -82,7 +105,11 @@ def password():
     if form.validate_on_submit():
         try:
             change_password(
-                db.session, current_user, form.current_password.data, form.new_password.data
+                db.session,
+                current_user,
+                form.current_password.data,
+                form.new_password.data,
+                keep_session=session.get(SESSION_ID_KEY),
             )
         except AccountError as error:
             getattr(form, error.field).errors.append(account_error_text(str(error)))
@@ -96,3 +123,10 @@ def password():
             return redirect(url_for("main.index"))
     status = 422 if form.errors else 200
     return render_template("auth/password.html", form=form), status
+
+
+def _sign_in(user) -> None:
+    """Start a fresh session (a new cookie) recorded on the server, so it can be ended there."""
+    session.clear()
+    session[SESSION_ID_KEY] = start_session(db.session, user, session_lifetime())
+    login_user(user)

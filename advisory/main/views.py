@@ -15,6 +15,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 from sqlalchemy import select, text
 
@@ -23,6 +24,7 @@ from advisory.extensions import db
 from advisory.models import Municipality, Role
 from advisory.services.assessments import inventories_in
 from advisory.services.portfolio import PortfolioFilters, portfolio_page
+from advisory.services.team import assigned_to
 from advisory.views import is_safe_redirect
 
 bp = Blueprint("main", __name__)
@@ -47,6 +49,9 @@ def index():
         if current_user.municipality
         else False,
         state_names=_state_names(current_user),
+        assigned=assigned_to(db.session, current_user, str(get_locale() or "de"))
+        if role.is_municipal
+        else [],
     )
 
 

@@ -13,10 +13,18 @@ from advisory.models.assessments import (
     AssessmentStatus,
 )
 from advisory.models.base import NAMING_CONVENTION, Base, UTCDateTime, utcnow
-from advisory.models.catalogue import SolutionEdit, SolutionReview
+from advisory.models.catalogue import CatalogueEntry, SolutionEdit, SolutionReview
 from advisory.models.directory import Municipality
 from advisory.models.plan import PlanItem, PlanStatus
 from advisory.models.portfolio import InventorySummary
+from advisory.models.security import LoginSession, RateLimitWindow
+from advisory.models.team import DomainAssignment, OneTimeToken, StaffMember
+from advisory.models.training import (
+    ParticipantStatus,
+    SessionMunicipality,
+    SessionParticipant,
+    TrainingSession,
+)
 
 __all__ = [
     "NAMING_CONVENTION",
@@ -27,15 +35,25 @@ __all__ = [
     "AssessmentStatus",
     "AuditEvent",
     "Base",
+    "CatalogueEntry",
+    "DomainAssignment",
     "InventorySummary",
+    "LoginSession",
     "Municipality",
+    "OneTimeToken",
+    "ParticipantStatus",
     "PlanItem",
     "PlanStatus",
+    "RateLimitWindow",
     "Role",
     "RoleScope",
     "ScopeKind",
+    "SessionMunicipality",
+    "SessionParticipant",
     "SolutionEdit",
     "SolutionReview",
+    "StaffMember",
+    "TrainingSession",
     "UTCDateTime",
     "User",
     "utcnow",

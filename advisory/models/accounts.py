@@ -12,6 +12,7 @@ from sqlalchemy import (
     Index,
     String,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -63,6 +64,8 @@ class User(UserMixin, Base):
     password_changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     # Bumped on password change so that other sessions of this user end.
     session_version: Mapped[int] = mapped_column(default=1)
+    # Set when an administrator chose the password: the user must pick their own at sign-in.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     municipality: Mapped[Municipality | None] = relationship()
     scopes: Mapped[list[RoleScope]] = relationship(

@@ -23,6 +23,11 @@ def _assessment(assessment_id: int) -> Assessment:
     return assessment
 
 
+def _own(assessment: Assessment) -> bool:
+    """Tell whether this is the municipality's own full edition (names of trainees shown)."""
+    return current_user.municipality_id == assessment.municipality_id
+
+
 def _lang() -> str:
     asked = request.args.get("lang", "")
     return asked if asked in ("de", "en") else str(get_locale() or "de")
@@ -32,14 +37,15 @@ def _lang() -> str:
 @require_area("municipalities")
 def page(assessment_id: int):
     assessment = _assessment(assessment_id)
-    report = build_report(db.session, assessment, _lang())
+    report = build_report(db.session, assessment, _lang(), with_names=_own(assessment))
     return render_page(report, assessment_id=assessment.id)
 
 
 def _download(assessment_id: int, fmt: str) -> Response:
     assessment = _assessment(assessment_id)
     lang = _lang()
-    response = Response(render_format(db.session, assessment, fmt, lang), mimetype=MEDIA_TYPES[fmt])
+    body = render_format(db.session, assessment, fmt, lang, with_names=_own(assessment))
+    response = Response(body, mimetype=MEDIA_TYPES[fmt])
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{download_name(assessment, fmt, lang)}"'
     )

@@ -50,13 +50,18 @@ __all__ = [
 ]
 
 
-def render_format(session: Session, assessment: Assessment, fmt: str, lang: str = "de") -> bytes:
-    """Return the assessment's report or export in `fmt` (one of FORMATS) as bytes."""
+def render_format(
+    session: Session, assessment: Assessment, fmt: str, lang: str = "de", *, with_names=False
+) -> bytes:
+    """Return the assessment's report or export in `fmt` (one of FORMATS) as bytes.
+
+    `with_names`: the municipality's own full edition names the staff booked for trainings.
+    """
     from advisory import exports
 
     if fmt == "json":
         return exports.assessment_json(session, assessment)
-    report = build_report(session, assessment, lang)
+    report = build_report(session, assessment, lang, with_names=with_names)
     if fmt == "pdf":
         return render_pdf(report)
     if fmt == "html":

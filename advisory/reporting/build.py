@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from sqlalchemy.orm import Session
 
@@ -40,9 +41,20 @@ TOP_STEPS = 5
 
 
 def build_report(
-    session: Session, assessment: Assessment, lang: str = "de", today: dt.date | None = None
+    session: Session,
+    assessment: Assessment,
+    lang: str = "de",
+    today: dt.date | None = None,
+    *,
+    with_names: bool = False,
 ) -> Report:
-    """Compute the results of the assessment and turn them into a Report in `lang`."""
+    """Compute the results of the assessment and turn them into a Report in `lang`.
+
+    `with_names` puts the names of the staff booked for trainings into the training plan (only
+    for the municipality's own full edition); otherwise the plan shows counts.
+    """
+    from advisory.services.training import plan_counts
+
     results = compute_results(session, assessment, today)
     previous = None
     if assessment.previous_id is not None:
@@ -71,7 +83,10 @@ def build_report(
         validated_by=assessment.validated_by.name if assessment.validated_by else None,
         validated_at=assessment.validated_at,
     )
-    return report_from_results(results, place, status, lang, previous, nearby, plan=plan)
+    progress = plan_counts(session, municipality.id, with_names=with_names)
+    return report_from_results(
+        results, place, status, lang, previous, nearby, plan=plan, training_progress=progress
+    )
 
 
 def report_from_results(
@@ -83,6 +98,7 @@ def report_from_results(
     nearby: tuple[Neighbour, ...] = (),
     *,
     plan: dict[str, PlanNote] | None = None,
+    training_progress: dict[str, tuple[int, int, tuple[str, ...]]] | None = None,
 ) -> Report:
     """Turn computed results into a Report (pure: no database, no Flask).
 
@@ -98,7 +114,7 @@ def report_from_results(
         _step(r, i, titles, results, lang, plan.get(r.key))
         for i, r in enumerate(results.evaluation.recommendations, 1)
     )
-    trainings = _trainings(steps, results, lang)
+    trainings = _with_progress(_trainings(steps, results, lang), training_progress or {})
     visible = visible_questions(q, results.answers, results.facts)
     lines = {
         question.id: _line(question, results.answers.get(question.id), lang)
@@ -238,6 +254,19 @@ def _trainings(steps: tuple[Step, ...], results: Results, lang: str) -> tuple[Tr
             horizon=step.horizon,
         )
     return tuple(seen.values())
+
+
+def _with_progress(
+    trainings: tuple[TrainingInfo, ...], progress: dict[str, tuple[int, int, tuple[str, ...]]]
+) -> tuple[TrainingInfo, ...]:
+    """Add the places booked and completed per recommended training (training plan)."""
+    result = []
+    for t in trainings:
+        if t.id in progress:
+            assigned, completed, names = progress[t.id]
+            t = replace(t, assigned=assigned, completed=completed, participants=names)
+        result.append(t)
+    return tuple(result)
 
 
 def _solution(step: Step, results: Results, lang: str) -> SolutionInfo:

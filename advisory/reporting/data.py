@@ -122,6 +122,11 @@ class TrainingInfo:
     for_role: str | None
     domain_title: str
     horizon: str
+    # The municipality's training plan: places booked and completed (names only in its own
+    # full edition).
+    assigned: int = 0
+    completed: int = 0
+    participants: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

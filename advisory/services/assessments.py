@@ -37,11 +37,15 @@ class AssessmentError(ValueError):
 
 
 class AnswerConflictError(Exception):
-    """The answer changed since the user loaded it; `current` is what is stored now."""
+    """The answer changed since the user loaded it; `current` is what is stored now.
 
-    def __init__(self, current: AnswerRow | None):
+    `revision` is the answer's current revision (also when it was cleared and has no row).
+    """
+
+    def __init__(self, current: AnswerRow | None, revision: int | None = None):
         super().__init__("answer changed meanwhile")
         self.current = current
+        self.revision = current.revision if current is not None else (revision or 0)
 
 
 def municipality_facts(municipality: Municipality) -> dict[str, object]:
@@ -183,6 +187,7 @@ class SaveResult:
 
     row: AnswerRow | None
     changed: bool
+    revision: int = 0
 
 
 def save_answer(
@@ -204,15 +209,21 @@ def save_answer(
             AnswerRow.assessment_id == assessment.id, AnswerRow.question_id == question.id
         )
     )
-    current_revision = current.revision if current else 0
+    # A cleared answer has no row, but its revisions go on from the recorded history, so that
+    # a page still showing an older revision gets a conflict instead of overwriting.
+    current_revision = (
+        current.revision if current else _last_revision(session, assessment, question)
+    )
     old_status, old_value = (current.status, current.value) if current else (None, None)
     new = answer.to_json() if answer is not None else None
     if current is not None and new is not None and _same(current, new):
-        return SaveResult(current, changed=False)
+        return SaveResult(current, changed=False, revision=current_revision)
     if current is None and new is None:
-        return SaveResult(None, changed=False)
-    if current_revision != expected_revision:
-        raise AnswerConflictError(current)
+        return SaveResult(None, changed=False, revision=current_revision)
+    # A page that showed the answer as never given (0) saw the same state as a cleared one.
+    unanswered_seen = current is None and expected_revision == 0
+    if current_revision != expected_revision and not unanswered_seen:
+        raise AnswerConflictError(current, current_revision)
     revision = current_revision + 1
     now = utcnow()
     if current is None:
@@ -230,7 +241,7 @@ def save_answer(
             session.flush()
         except IntegrityError:
             session.rollback()  # someone else answered first
-            raise AnswerConflictError(_reload(session, assessment, question)) from None
+            raise _conflict(session, assessment, question) from None
     elif new is None:
         done = session.execute(
             delete(AnswerRow).where(
@@ -239,7 +250,7 @@ def save_answer(
         )
         if done.rowcount != 1:
             session.rollback()
-            raise AnswerConflictError(_reload(session, assessment, question))
+            raise _conflict(session, assessment, question)
         row = None
     else:
         # The revision in the WHERE clause makes the check and the write one atomic step.
@@ -257,7 +268,7 @@ def save_answer(
         )
         if done.rowcount != 1:
             session.rollback()
-            raise AnswerConflictError(_reload(session, assessment, question))
+            raise _conflict(session, assessment, question)
         session.expire(current)
         row = current
     session.add(
@@ -281,7 +292,7 @@ def save_answer(
     )
     summarise(session, assessment)
     session.commit()
-    return SaveResult(row, changed=True)
+    return SaveResult(row, changed=True, revision=revision)
 
 
 def summarise(session: Session, assessment: Assessment) -> None:
@@ -294,6 +305,24 @@ def summarise(session: Session, assessment: Assessment) -> None:
 
 def _same(row: AnswerRow, new: Mapping[str, object]) -> bool:
     return row.status == new["status"] and row.value == new.get("value")
+
+
+def _last_revision(session: Session, assessment: Assessment, question: Question) -> int:
+    """Return the newest recorded revision of an answer (0 if it was never given)."""
+    return (
+        session.scalar(
+            select(func.max(AnswerChange.revision)).where(
+                AnswerChange.assessment_id == assessment.id,
+                AnswerChange.question_id == question.id,
+            )
+        )
+        or 0
+    )
+
+
+def _conflict(session: Session, assessment: Assessment, question: Question) -> AnswerConflictError:
+    current = _reload(session, assessment, question)
+    return AnswerConflictError(current, _last_revision(session, assessment, question))
 
 
 def _reload(session: Session, assessment: Assessment, question: Question) -> AnswerRow | None:
@@ -443,7 +472,11 @@ def import_answers(
         row = rows.get(question_id)
         old = (row.status, row.value) if row else (None, None)
         if row is None:
-            row = AnswerRow(assessment_id=assessment.id, question_id=question_id, revision=0)
+            row = AnswerRow(
+                assessment_id=assessment.id,
+                question_id=question_id,
+                revision=_last_revision(session, assessment, question),
+            )
             session.add(row)
         row.status, row.value = data["status"], data.get("value")
         row.revision += 1

@@ -1,0 +1,1 @@
+"""Invitations, domain assignments and the staff list of a municipality."""

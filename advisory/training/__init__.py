@@ -1,0 +1,1 @@
+"""The trainers' workspace: needs, sessions, participants, downloads; the training plan."""
