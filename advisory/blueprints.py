@@ -15,11 +15,12 @@ from advisory.directory import ATTRIBUTION
 from advisory.main.views import bp as main
 from advisory.municipalities.views import bp as municipalities
 from advisory.report.views import bp as report
+from advisory.review.views import bp as review
 
 
 def register_blueprints(app: Flask) -> None:
     """Register every area of the application."""
-    for blueprint in (main, auth, municipalities, assessments, catalogue, admin, report):
+    for blueprint in (main, auth, municipalities, assessments, catalogue, admin, report, review):
         app.register_blueprint(blueprint)
 
     app.jinja_env.globals.update(
@@ -36,6 +37,9 @@ def register_blueprints(app: Flask) -> None:
         licence_label=wording.licence_label,
         condition_label=wording.condition_label,
         trace_label=wording.trace_label,
+        finding_kind_label=wording.finding_kind_label,
+        severity_label=wording.severity_label,
+        step_label=wording.step_label,
     )
     app.jinja_env.filters.update(format_number=format_decimal, format_decimal=format_decimal)
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -14,8 +14,10 @@ from advisory.catalogue import labels
 from advisory.charts import ChartDomain, bar_figure, radar_figure
 from advisory.content import current_questionnaire, questionnaire
 from advisory.extensions import db
-from advisory.models import Assessment, AssessmentStatus, Municipality
+from advisory.models import Assessment, Municipality
+from advisory.review.pages import status_box
 from advisory.services import assessments as service
+from advisory.services.lifecycle import may_edit_answers
 from advisory.services.results import compute_results, set_targets
 from advisory.views import require_area
 from questionnaires import AnswerError, Question, visible_questions
@@ -40,9 +42,7 @@ def _assessment(assessment_id: int, *, edit: bool = False) -> Assessment:
 
 
 def _may_edit(assessment: Assessment) -> bool:
-    return assessment.status != AssessmentStatus.VALIDATED and can_edit_answers(
-        current_user, assessment.municipality
-    )
+    return may_edit_answers(current_user, assessment)
 
 
 def _section(questionnaire_, section_id: str):
@@ -111,6 +111,7 @@ def overview(assessment_id: int):
         resume=resume,
         may_edit=_may_edit(assessment),
         lang=_lang(),
+        box=status_box(db.session, assessment, current_user, _lang()),
     )
 
 
@@ -309,6 +310,7 @@ def history(assessment_id: int, question_id: str):
             "by": change.changed_by.name if change.changed_by else "",
             "old": describe(question, change.old_status, change.old_value, lang),
             "new": describe(question, change.new_status, change.new_value, lang),
+            "kind": change.kind,
         }
         for change in service.answer_history(db.session, assessment, question_id)
     ]

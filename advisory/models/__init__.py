@@ -15,22 +15,28 @@ from advisory.models.assessments import (
 from advisory.models.base import NAMING_CONVENTION, Base, UTCDateTime, utcnow
 from advisory.models.catalogue import SolutionEdit, SolutionReview
 from advisory.models.directory import Municipality
+from advisory.models.review import AnswerReview, Evidence, Finding, ReviewRecord, StatusChange
 
 __all__ = [
     "NAMING_CONVENTION",
     "Answer",
     "AnswerChange",
+    "AnswerReview",
     "Assessment",
     "AssessmentDomain",
     "AssessmentStatus",
     "AuditEvent",
     "Base",
+    "Evidence",
+    "Finding",
     "Municipality",
+    "ReviewRecord",
     "Role",
     "RoleScope",
     "ScopeKind",
     "SolutionEdit",
     "SolutionReview",
+    "StatusChange",
     "UTCDateTime",
     "User",
     "utcnow",
