@@ -4,6 +4,7 @@ life-cycle steps and the interview guide."""
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -15,7 +16,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import get_locale
@@ -216,7 +216,7 @@ def add_evidence(assessment_id: int, question_id: str):
             assessment,
             question.id,
             user=current_user,
-            folder=evidence_service.evidence_dir(current_app.instance_path),
+            folder=_folder(),
             url=request.form.get("url", ""),
             text=request.form.get("text", ""),
             upload=upload,
@@ -231,6 +231,18 @@ def add_evidence(assessment_id: int, question_id: str):
     return _back_to(assessment, question)
 
 
+def _folder():
+    return evidence_service.evidence_dir(
+        current_app.config.get("EVIDENCE_FOLDER") or current_app.instance_path + "/evidence"
+    )
+
+
+def content_disposition(filename: str) -> str:
+    """Return an attachment header that carries any file name safely (RFC 6266 / 5987)."""
+    ascii_name = filename.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
 @bp.get("/assessments/<int:assessment_id>/evidence/<int:evidence_id>")
 @require_area("municipalities")
 def evidence_file(assessment_id: int, evidence_id: int):
@@ -238,16 +250,11 @@ def evidence_file(assessment_id: int, evidence_id: int):
     evidence = db.session.get(Evidence, evidence_id)
     if evidence is None or evidence.assessment_id != assessment.id or evidence.kind != "file":
         abort(404)
-    folder = evidence_service.evidence_dir(current_app.instance_path)
-    path = evidence_service.file_path(folder, evidence)
+    path = evidence_service.file_path(_folder(), evidence)
     if not path.is_file():
         abort(404)
-    response = send_file(
-        path,
-        mimetype=evidence.media_type,
-        as_attachment=True,
-        download_name=evidence.filename or "evidence",
-    )
+    response = Response(path.read_bytes(), mimetype=evidence.media_type)
+    response.headers["Content-Disposition"] = content_disposition(evidence.filename or "evidence")
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -57,9 +57,12 @@ class EvidenceError(ValueError):
         self.details = details
 
 
-def evidence_dir(instance_path: str | Path) -> Path:
-    """Return the folder the uploaded files are kept in (created when missing)."""
-    folder = Path(instance_path) / "evidence"
+def evidence_dir(folder: str | Path) -> Path:
+    """Return the folder the uploaded files are kept in (created when missing).
+
+    By default it is `evidence/` in the instance folder (ADVISORY_EVIDENCE_FOLDER overrides).
+    """
+    folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
