@@ -15,7 +15,7 @@ from advisory.charts import ChartDomain, bar_figure, radar_figure
 from advisory.content import current_questionnaire, questionnaire
 from advisory.extensions import db
 from advisory.models import Assessment, Municipality
-from advisory.review.pages import status_box
+from advisory.review.pages import results_extras, status_box
 from advisory.services import assessments as service
 from advisory.services.lifecycle import may_edit_answers
 from advisory.services.results import compute_results, set_targets
@@ -345,6 +345,7 @@ def results(assessment_id: int):
         bars=bar_figure(chart_domains, lang).to_json().replace("</", "<\\/"),
         may_edit=_may_edit(assessment),
         lang=lang,
+        **results_extras(db.session, assessment, computed, lang),
     )
 
 

@@ -51,7 +51,9 @@ def build_report(
     if assessment.previous_id is not None:
         earlier = session.get(Assessment, assessment.previous_id)
         if earlier is not None:
-            previous = _previous(earlier, compute_results(session, earlier, today), results, lang)
+            previous = compare_with_previous(
+                earlier, compute_results(session, earlier, today), results, lang
+            )
     municipality = assessment.municipality
     nearby = tuple(
         Neighbour(m.name, m.population) for m in neighbours(session, municipality, limit=12)
@@ -453,7 +455,9 @@ def _roadmap_bars(steps: tuple[Step, ...], titles: dict[str, str]) -> tuple[Road
     )
 
 
-def _previous(earlier: Assessment, before: Results, now: Results, lang: str) -> Previous:
+def compare_with_previous(
+    earlier: Assessment, before: Results, now: Results, lang: str
+) -> Previous:
     changes = []
     for domain in now.scores.domains:
         try:

@@ -16,7 +16,7 @@ from advisory.services import evidence as evidence_service
 from advisory.services import lifecycle
 from advisory.services import review as service
 from advisory.services.assessments import answer_rows, municipality_facts
-from advisory.services.results import compute_results
+from advisory.services.results import Results, compute_results
 from questionnaires import Question, Questionnaire, visible_questions
 
 PROFILE = "profile"
@@ -214,7 +214,11 @@ def overview_page(session: Session, assessment: Assessment, user: User, lang: st
 
 def score_comparison(session: Session, assessment: Assessment, lang: str) -> list[dict]:
     """Return per domain the self-assessed and the reviewed score and level."""
-    results = compute_results(session, assessment)
+    return comparison_of(compute_results(session, assessment), lang)
+
+
+def comparison_of(results: Results, lang: str) -> list[dict]:
+    """Return per domain the self-assessed and the reviewed score and level of computed results."""
     own = results.self_scores or results.scores
     rows = []
     for domain in results.scores.domains:
@@ -364,3 +368,20 @@ def guide_pdf(session: Session, assessment: Assessment, chosen: list[str], lang:
     return HTML(string=html, base_url=str(STYLESHEET.parent)).write_pdf(
         stylesheets=[_stylesheet()], pdf_variant="pdf/ua-1"
     )
+
+
+def results_extras(session: Session, assessment: Assessment, results: Results, lang: str) -> dict:
+    """Return what the results page adds: reviewed vs self-assessed, change since last time."""
+    from advisory.reporting.build import compare_with_previous
+
+    changes = None
+    if assessment.previous_id is not None:
+        earlier = session.get(Assessment, assessment.previous_id)
+        if earlier is not None:
+            changes = compare_with_previous(
+                earlier, compute_results(session, earlier), results, lang
+            )
+    return {
+        "comparison": comparison_of(results, lang) if results.self_scores else None,
+        "changes": changes,
+    }
