@@ -299,3 +299,17 @@ def test_interview_guide_lists_dont_know_and_open_questions_first(app, people):
     assert "Datenmanagement" not in text  # only the chosen domain
     # The "don't know" answer (budget) comes before the answered goals question.
     assert 0 < text.index("Haushalt abgebildet") < text.index("digitalen Ziele Ihrer Kommune")
+
+
+def test_files_of_format_version_1_without_a_review_are_still_imported(app, people):
+    from advisory.exports import assessment_data, import_assessment
+
+    _editor, advisor, assessment_id, base = people
+    _start_review(_editor, advisor, base)
+    _step(advisor, base, "validate")
+    with app.app_context():
+        data = assessment_data(db.session, db.session.get(Assessment, assessment_id))
+        data["format_version"] = 1
+        assert "review" not in data
+        copy = import_assessment(db.session, json.dumps(data), None)
+        assert copy.status == "in_progress" and copy.previous_id == assessment_id
