@@ -22,6 +22,9 @@ DEMO_MUNICIPALITIES = {
     "08115021": "Herrenberg",
     "08421000": "Ulm",
 }
+# The demo answer sets (and the golden numbers of the scoring tests) belong to this version; the
+# next inventory a demo municipality starts moves to the newest version and carries them over.
+DEMO_QUESTIONNAIRE = ("smart-city-inventur", "1.0.0")
 DEMO_PASSWORD = "Demo-Passwort-2026"  # noqa: S105 - printed on purpose, demo only
 
 DEMO_USERS = [
@@ -68,7 +71,7 @@ def seed(session: Session) -> Iterator[str]:
 
 def _seed_assessments(session: Session) -> Iterator[str]:
     """Give each demo municipality one inventory with its demo answers, unless it has one."""
-    from advisory.content import current_questionnaire
+    from advisory.content import questionnaire as pinned_questionnaire
     from advisory.models import Assessment
     from advisory.services.assessments import (
         import_answers,
@@ -77,7 +80,7 @@ def _seed_assessments(session: Session) -> Iterator[str]:
     )
     from advisory.services.results import set_targets
 
-    questionnaire = current_questionnaire()
+    questionnaire = pinned_questionnaire(*DEMO_QUESTIONNAIRE)
     for ags, name in DEMO_ANSWERS.items():
         municipality = session.scalar(select(Municipality).where(Municipality.ags == ags))
         if session.scalar(select(Assessment).where(Assessment.municipality_id == municipality.id)):

@@ -1,8 +1,10 @@
-"""The shipped content: Smart-City-Inventur 1.0.0 is complete, bilingual, advises every answer."""
+"""The shipped content: every Smart-City-Inventur version is complete, bilingual, advised."""
 
 from __future__ import annotations
 
 from dataclasses import fields, is_dataclass
+
+import pytest
 
 from advisory.content import QUESTIONNAIRE_DIR, check_all
 from questionnaires import DOMAIN_IDS, Text, load_directory
@@ -10,8 +12,22 @@ from questionnaires import DOMAIN_IDS, Text, load_directory
 DOMAINS = set(DOMAIN_IDS)
 
 
-def shipped():
-    return load_directory(QUESTIONNAIRE_DIR).get("smart-city-inventur", "1.0.0")
+VERSIONS = ("1.0.0", "1.1.0")
+#: Questions per domain: 1.0.0 was designed for 8 to 12; 1.1.0 adds up to three per domain.
+QUESTIONS_PER_DOMAIN = {"1.0.0": (8, 12), "1.1.0": (8, 14)}
+
+
+@pytest.fixture(params=VERSIONS)
+def version(request) -> str:
+    return request.param
+
+
+def shipped(version: str = "1.0.0"):
+    return load_directory(QUESTIONNAIRE_DIR).get("smart-city-inventur", version)
+
+
+def test_every_shipped_version_is_tested():
+    assert {q.version for q in load_directory(QUESTIONNAIRE_DIR).list()} == set(VERSIONS)
 
 
 def texts(value, path="questionnaire"):
@@ -33,25 +49,26 @@ def test_every_content_file_is_valid():
     assert any(line.startswith("rules:") for line in checked)
 
 
-def test_the_inventory_covers_12_domains_with_8_to_12_questions_each():
-    questionnaire = shipped()
+def test_the_inventory_covers_12_domains_with_8_to_12_questions_each(version):
+    questionnaire = shipped(version)
+    least, most = QUESTIONS_PER_DOMAIN[version]
     assert {d.id for d in questionnaire.domains} == DOMAINS
-    assert all(8 <= len(d.questions) <= 12 for d in questionnaire.domains)
+    assert all(least <= len(d.questions) <= most for d in questionnaire.domains)
     scored = [q for q in questionnaire.all_questions() if q.is_scored]
     assert len(scored) >= 100
 
 
-def test_every_text_exists_in_german_and_english():
+def test_every_text_exists_in_german_and_english(version):
     missing = [
-        path for path, text in texts(shipped()) if not text.de.strip() or not text.en.strip()
+        path for path, text in texts(shipped(version)) if not text.de.strip() or not text.en.strip()
     ]
     assert missing == []
 
 
-def test_every_option_of_a_scored_question_carries_advice():
+def test_every_option_of_a_scored_question_carries_advice(version):
     without = [
         f"{q.id}:{o.id}"
-        for q in shipped().all_questions()
+        for q in shipped(version).all_questions()
         if q.is_scored
         for o in q.options
         if o.advice is None or not o.advice.de or not o.advice.en
@@ -59,16 +76,16 @@ def test_every_option_of_a_scored_question_carries_advice():
     assert without == []
 
 
-def test_scored_questions_tell_advisors_what_to_look_at():
+def test_scored_questions_tell_advisors_what_to_look_at(version):
     assert [
-        q.id for q in shipped().all_questions() if q.is_scored and q.evidence_hint is None
+        q.id for q in shipped(version).all_questions() if q.is_scored and q.evidence_hint is None
     ] == []
 
 
-def test_small_municipalities_see_fewer_questions():
+def test_small_municipalities_see_fewer_questions(version):
     from questionnaires import visible_questions
 
-    questionnaire = shipped()
+    questionnaire = shipped(version)
     village = visible_questions(questionnaire, {}, {"population": 800, "urbanisation": 3})
     city = visible_questions(questionnaire, {}, {"population": 300_000, "urbanisation": 1})
     assert village < city

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -18,18 +21,23 @@ from advisory.services.assessments import (
 )
 from advisory.services.catalogue import current_catalogue, shipped_catalogue
 from advisory.services.review import reviewed_answers
-from questionnaires import Answer, Questionnaire
+from questionnaires import Answer, Questionnaire, parse_yaml
 from recommendations import (
     AssessmentScore,
     Catalogue,
     Context,
     Evaluation,
     Rule,
+    RulesError,
     default_rules_dir,
     load_rules,
+    rules_from_data,
     run,
     score,
 )
+
+log = logging.getLogger(__name__)
+_RULE_PATH = re.compile(r"^rules\[(\d+)\]")
 
 HORIZONS = ("quick_win", "next_step", "later")
 
@@ -59,10 +67,53 @@ class Results:
 
 @cache
 def _rules(questionnaire_id: str, version: str) -> tuple[Rule, ...]:
-    """Load and validate the rules once per process against the pinned questionnaire."""
-    return load_rules(
-        default_rules_dir(), pinned_questionnaire(questionnaire_id, version), shipped_catalogue()
-    )
+    """Load and validate the rules once per process against the pinned questionnaire version.
+
+    Rules name questions by id. A newer version may rename a question (`replaces`) or drop one,
+    and a rule that uses it then does not validate against that version. That RulesError used to
+    reach the results page and the report as a 500 for every inventory on the new version.
+    `advisory check-content` names such rules; here they are left out (and logged) so that the
+    results of every version stay available with the rules that fit it.
+    """
+    questionnaire = pinned_questionnaire(questionnaire_id, version)
+    try:
+        return load_rules(default_rules_dir(), questionnaire, shipped_catalogue())
+    except RulesError as error:
+        log.error(
+            "recommendation rules left out for questionnaire %s %s (run advisory "
+            "check-content): %s",
+            questionnaire_id,
+            version,
+            "; ".join(str(problem) for problem in error.problems),
+        )
+        return _fitting_rules(questionnaire, error.problems)
+
+
+def _fitting_rules(questionnaire: Questionnaire, problems: Iterable) -> tuple[Rule, ...]:
+    """Return the rules that validate against `questionnaire`, leaving out those with problems.
+
+    A problem inside `rules[i]` leaves out that rule; any other problem of a file leaves out the
+    file. Whatever still does not validate together gives no rules rather than an error.
+    """
+    bad_rules: set[tuple[str, int]] = set()
+    bad_files: set[str] = set()
+    for problem in problems:
+        match = _RULE_PATH.match(problem.path)
+        if match:
+            bad_rules.add((problem.file, int(match.group(1))))
+        else:
+            bad_files.add(problem.file)
+    files = []
+    for path in sorted(default_rules_dir().glob("*.yaml")):
+        if path.name in bad_files:
+            continue
+        data = parse_yaml(path.read_text(encoding="utf-8"))
+        kept = [r for i, r in enumerate(data["rules"]) if (path.name, i) not in bad_rules]
+        files.append((path.name, {**data, "rules": kept}))
+    try:
+        return rules_from_data(files, questionnaire, shipped_catalogue())
+    except RulesError:
+        return ()
 
 
 def compute_results(
