@@ -85,6 +85,8 @@ def test_the_whole_life_cycle_is_recorded_and_a_municipality_cannot_validate(app
     editor, advisor, assessment_id, base = people
     # The municipality may neither open nor validate a review of its own inventory.
     assert editor.client.get(f"{base}/review").status_code == 403
+    # Review mode is on only while the inventory is in review.
+    assert _review(advisor, base, "strategy.digital_goals", "none").status_code == 403
     _start_review(editor, advisor, base)
     assert _status(app, assessment_id) == "in_review"
     assert _step(editor, base, "validate").status_code == 403

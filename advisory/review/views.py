@@ -58,7 +58,8 @@ def _reviewable(assessment_id: int, *, now: bool = False) -> Assessment:
     if not can_review(current_user, assessment.municipality):
         abort(403)
     if now and not lifecycle.may_review(current_user, assessment):
-        abort(409, _("The inventory is not in review; start the review first."))
+        # Review mode is on only while the inventory is in review.
+        abort(403)
     return assessment
 
 
