@@ -14,13 +14,26 @@ from advisory.catalogue.views import bp as catalogue
 from advisory.directory import ATTRIBUTION
 from advisory.main.views import bp as main
 from advisory.municipalities.views import bp as municipalities
+from advisory.plan.views import bp as plan
+from advisory.procurement.views import bp as procurement
 from advisory.report.views import bp as report
 from advisory.review.views import bp as review
 
 
 def register_blueprints(app: Flask) -> None:
     """Register every area of the application."""
-    for blueprint in (main, auth, municipalities, assessments, catalogue, admin, report, review):
+    for blueprint in (
+        main,
+        auth,
+        municipalities,
+        assessments,
+        catalogue,
+        procurement,
+        admin,
+        report,
+        plan,
+        review,
+    ):
         app.register_blueprint(blueprint)
 
     app.jinja_env.globals.update(
@@ -34,6 +47,7 @@ def register_blueprints(app: Flask) -> None:
         level_label=wording.level_label,
         horizon_label=wording.horizon_label,
         kind_label=wording.kind_label,
+        plan_status_label=wording.plan_status_label,
         licence_label=wording.licence_label,
         condition_label=wording.condition_label,
         trace_label=wording.trace_label,

@@ -55,6 +55,7 @@ def check_all() -> tuple[list[str], list[str]]:
         f"catalogue: {len(catalogue.solutions)} solutions, {len(catalogue.trainings)} "
         f"trainings, base requirements {catalogue.requirements.version}"
     )
+    found += _check_procurement(catalogue, checked)
     for questionnaire in loaded:
         try:
             rules = load_rules(default_rules_dir(), questionnaire, catalogue)
@@ -68,3 +69,16 @@ def check_all() -> tuple[list[str], list[str]]:
                 f"rules: {len(rules)} valid for {questionnaire.id} {questionnaire.version}"
             )
     return checked, found
+
+
+def _check_procurement(catalogue, checked: list[str]) -> list[str]:
+    """Validate the tender building blocks against the catalogue's base requirements."""
+    from recommendations import CatalogueError
+    from recommendations.procurement import default_procurement_dir, load_procurement
+
+    try:
+        texts = load_procurement(default_procurement_dir(), catalogue.requirements)
+    except CatalogueError as error:
+        return [str(problem) for problem in error.problems]
+    checked.append(f"tender building blocks {texts.version}: {len(texts.types)} solution types")
+    return []

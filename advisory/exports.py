@@ -445,7 +445,7 @@ def report_xlsx(report: Report) -> bytes:
     from openpyxl.utils import get_column_letter
 
     with force_locale(report.lang):
-        from advisory.wording import horizon_label, kind_label, level_label
+        from advisory.wording import horizon_label, kind_label, level_label, plan_status_label
 
         workbook = Workbook()
         answers = workbook.active
@@ -489,7 +489,18 @@ def report_xlsx(report: Report) -> bytes:
         plan = workbook.create_sheet(_("Action plan"))
         _fill(
             plan,
-            [_("When"), _("Kind"), _("Domain"), _("Step"), _("Why"), _("Serves the goal")],
+            [
+                _("When"),
+                _("Kind"),
+                _("Domain"),
+                _("Step"),
+                _("Why"),
+                _("Serves the goal"),
+                _("Status"),
+                _("Owner (person or unit)"),
+                _("Due date"),
+                _("Notes"),
+            ],
             [
                 [
                     horizon_label(horizon),
@@ -498,6 +509,10 @@ def report_xlsx(report: Report) -> bytes:
                     s.title,
                     s.because,
                     report.goal_label(s.goal),
+                    plan_status_label(s.plan_status),
+                    s.plan_owner,
+                    s.plan_due,
+                    s.plan_notes,
                 ]
                 for horizon, steps in report.roadmap
                 for s in steps

@@ -127,6 +127,8 @@ _EVENTS = {
     "account_disabled": _l("Account disabled"),
     "catalogue_review": _l("Catalogue review recorded"),
     "catalogue_edit": _l("Catalogue entry changed"),
+    "catalogue_create": _l("Catalogue entry created"),
+    "catalogue_list": _l("Catalogue training listed"),
 }
 
 
@@ -164,6 +166,14 @@ _KINDS = {
     "step": _l("Organisational step"),
     "link_domains": _l("Link data"),
     "cooperate": _l("Co-operation"),
+    "procure": _l("Procurement"),
+}
+_PLAN_STATUSES = {
+    "open": _l("Open"),
+    "planned": _l("Planned"),
+    "in_progress": _l("In progress"),
+    "done": _l("Done"),
+    "not_relevant": _l("Not relevant"),
 }
 
 
@@ -178,6 +188,16 @@ def horizon_label(horizon: str) -> str:
 
 def kind_label(kind: str) -> str:
     return str(_KINDS.get(kind, kind))
+
+
+def plan_status_label(status: str) -> str:
+    """Name an action-plan status ('Geplant')."""
+    return str(_PLAN_STATUSES.get(status, status))
+
+
+def plan_status_choices() -> list[tuple[str, str]]:
+    """Return (status, label) pairs in workflow order for a select field."""
+    return [(key, str(label)) for key, label in _PLAN_STATUSES.items()]
 
 
 def error_text(code: int) -> tuple[str, str]:

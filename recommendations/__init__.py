@@ -46,10 +46,12 @@ from recommendations.scoring import (
     normalise_answers,
     score,
 )
+from recommendations.selection import Capacity, Selection, capacity, select
 
 __all__ = [
     "Action",
     "AssessmentScore",
+    "Capacity",
     "Catalogue",
     "CatalogueError",
     "Context",
@@ -71,6 +73,7 @@ __all__ = [
     "Rule",
     "RulesError",
     "ScoringError",
+    "Selection",
     "Skipped",
     "Solution",
     "SolutionAction",
@@ -79,6 +82,7 @@ __all__ = [
     "TraceEntry",
     "Training",
     "TrainingAction",
+    "capacity",
     "default_content_dir",
     "default_rules_dir",
     "evaluate",
@@ -94,4 +98,5 @@ __all__ = [
     "rules_from_data",
     "run",
     "score",
+    "select",
 ]

@@ -28,6 +28,9 @@ from recommendations.scoring import AssessmentScore, normalise_answers, walk
 DOMAIN_NUMBERS = ("score", "level", "raw_level", "gap", "dont_know", "coverage")
 #: Placeholders in `because` texts: `{name}`.
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+#: `{missing:<id>}` shows the scored options of a multiple-choice question NOT chosen: a
+#: because-text quotes what is missing, never what is in place.
+MISSING = "missing:"
 
 _CHOICE_TYPES = ("single", "multiple", "ranking")
 _NOT_ANSWERED = Text("keine Angabe", "not answered")
@@ -162,6 +165,7 @@ class TraceEntry:
     value: object
     shown: Text
     question: Text | None = None
+    missing: Text | None = None
 
 
 def trace(
@@ -176,18 +180,34 @@ def trace(
             display(questionnaire, name, value, "de"), display(questionnaire, name, value, "en")
         )
         text = Text(question.text.de, question.text.en) if question else None
-        entries.append(TraceEntry(name, value, shown, text))
+        entries.append(TraceEntry(name, value, shown, text, _missing(question, value)))
     return tuple(entries)
 
 
+def _missing(question: Question | None, value: object) -> Text | None:
+    """Return the labels of the scored, non-exclusive options not chosen (multiple choice)."""
+    if question is None or question.type != "multiple":
+        return None
+    chosen = set(value) if isinstance(value, tuple | list) else set()
+    options = [
+        o for o in question.options if o.id not in chosen and (o.score or 0) > 0 and not o.exclusive
+    ]
+    if not options:
+        return None
+    return Text(*("; ".join(o.label.get(lang) for o in options) for lang in ("de", "en")))
+
+
 def fill(text: Text, entries: Mapping[str, TraceEntry]) -> Text:
-    """Replace each `{name}` in both languages by the shown value of that name."""
+    """Replace `{name}` by the shown value of that name, `{missing:name}` by what is missing."""
 
     def language(template: str, lang: str) -> str:
         def replace(match: re.Match[str]) -> str:
-            entry = entries.get(match.group(1))
+            wanted = match.group(1)
+            entry = entries.get(wanted.removeprefix(MISSING))
             if entry is None:
                 return match.group(0)
+            if wanted.startswith(MISSING):
+                return entry.missing.get(lang) if entry.missing else "–"
             return entry.shown.get(lang)
 
         return PLACEHOLDER.sub(replace, template)

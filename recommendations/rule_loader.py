@@ -26,8 +26,9 @@ from questionnaires import (
     parse_yaml,
 )
 from recommendations.catalogue import CATEGORIES, TARGET_ROLES, Catalogue, Problem, Text
-from recommendations.explain import PLACEHOLDER, rule_names
+from recommendations.explain import MISSING, PLACEHOLDER, rule_names
 from recommendations.rules import (
+    BASES,
     HORIZONS,
     KINDS,
     Action,
@@ -43,7 +44,7 @@ RULE_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
 GROUP = re.compile(r"^[a-z][a-z0-9_.]*$")
 REQUIRED = ("id", "domain", "when", "actions", "priority", "horizon", "goals", "because")
-OPTIONAL = ("group",)
+OPTIONAL = ("group", "basis")
 ACTION_KEYS = {
     "solution": (),
     "training": ("for_role",),
@@ -76,6 +77,7 @@ class _Checker:
         self.questionnaire = questionnaire
         self.catalogue = catalogue
         self.names, self.options = rule_names(questionnaire)
+        self.multiple = {q.id for q in questionnaire.all_questions() if q.type == "multiple"}
         self.domains = tuple(d.id for d in questionnaire.domains)
         self.problems: list[Problem] = []
         self.file = ""
@@ -169,6 +171,9 @@ class _Checker:
         group = raw.get("group")
         if group is not None:
             self.slug(group, f"{path}.group", GROUP)
+        basis = raw.get("basis")
+        if basis is not None and basis not in BASES:
+            self.problem(f"{path}.basis", f"unknown basis {basis!r}", f"use {', '.join(BASES)}")
         actions = self.actions(raw.get("actions"), f"{path}.actions") if "actions" in raw else ()
         if len(self.problems) > before or when is None or because is None:
             return None
@@ -183,6 +188,7 @@ class _Checker:
             because=because,
             group=group,
             file=self.file,
+            basis=basis,
         )
 
     def condition(self, value: Any, path: str) -> Expression | None:
@@ -216,7 +222,14 @@ class _Checker:
         for lang in ("de", "en"):
             template = because.get(lang)
             for match in PLACEHOLDER.finditer(template):
-                if match.group(1) not in names:
+                name = match.group(1).removeprefix(MISSING)
+                if match.group(1).startswith(MISSING) and name not in self.multiple:
+                    self.problem(
+                        f"{path}.{lang}",
+                        f"{{{match.group(1)}}} needs a multiple-choice question",
+                        "use {missing:<id>} only with multiple-choice questions",
+                    )
+                if name not in names:
                     self.problem(
                         f"{path}.{lang}",
                         f"placeholder {{{match.group(1)}}} is not a name of the condition",

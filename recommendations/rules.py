@@ -17,9 +17,14 @@ from questionnaires import Expression, Questionnaire
 from recommendations.catalogue import Catalogue, ListingStatus, Solution, Text, Training
 from recommendations.explain import TraceEntry, fill, rule_values, trace
 from recommendations.scoring import AssessmentScore
+from recommendations.selection import Selection, capacity, select
 
 HORIZONS = ("quick_win", "next_step", "later")
 KINDS = ("solution", "training", "step", "link_domains", "cooperate")
+#: What a rule rests on; recommendations with a basis come before all others, in this order.
+BASES = ("legal", "security_floor")
+#: The kind of the recommendation made when a rule names solutions and none of them is listed.
+PROCURE = "procure"
 BUDGET_BELOW_10K = frozenset({"none", "under_10k"})
 
 
@@ -96,6 +101,7 @@ class Rule:
     because: Text
     group: str | None = None
     file: str = ""
+    basis: str | None = None
 
 
 # --------------------------------------------------------------------------- results
@@ -143,7 +149,11 @@ class Recommendation:
 
     `target` is the solution, training, step, link or co-operation id; `text` the solution's
     summary, the training's title or the action's text; `goal` the municipality's best-ranked goal
-    among `goals`; `also_from` other rules that led to the same target.
+    among `goals`; `also_from` other rules that led to the same target. `domains` lists every
+    domain the step serves (the rule's own first, then those of the group rules merged into it);
+    `basis` is "legal" or "security_floor" when the rule rests on one; `no_listed_solution` is
+    True when the rule names solutions and none of them is listed and fits (the procurement
+    building blocks help then). `key` identifies the step across inventories (action plan).
     """
 
     rule_id: str
@@ -160,6 +170,16 @@ class Recommendation:
     for_role: str | None = None
     linked_domains: tuple[str, ...] = ()
     also_from: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+    basis: str | None = None
+    no_listed_solution: bool = False
+    topic: str | None = None
+
+    @property
+    def key(self) -> str:
+        """Return the stable key of this step: kind and target (and training topic)."""
+        parts = [self.kind, self.target] + ([self.topic] if self.topic else [])
+        return ":".join(parts)
 
 
 @dataclass(frozen=True)
@@ -171,6 +191,7 @@ class Evaluation:
     suppressed: Mapping[str, str] = field(default_factory=dict)  # rule id → group winner
     not_applicable: tuple[str, ...] = ()
     skipped: tuple[Skipped, ...] = ()
+    selection: Selection | None = None
 
 
 # --------------------------------------------------------------------------- evaluation
@@ -281,22 +302,57 @@ def _fire(
     return [r for r in firing if r.id not in suppressed], suppressed, not_applicable
 
 
+def _merged(rule: Rule, suppressed: Mapping[str, str], rules: Mapping[str, Rule]) -> Rule:
+    """Return the rule with the goals of the group rules it won over (their domains: `_domains`)."""
+    losers = [rules[r] for r, winner in suppressed.items() if winner == rule.id]
+    goals = list(rule.goals)
+    for loser in losers:
+        goals += [g for g in loser.goals if g not in goals]
+    return replace(rule, goals=tuple(goals))
+
+
+def _domains(rule: Rule, suppressed: Mapping[str, str], rules: Mapping[str, Rule]) -> tuple:
+    """Return the winner's domain, then the other domains of the firing rules of its group."""
+    domains = [rule.domain]
+    for loser, winner in sorted(suppressed.items()):
+        if winner == rule.id and rules[loser].domain not in domains:
+            domains.append(rules[loser].domain)
+    return tuple(domains)
+
+
 def _targets(
     rule: Rule, base: Recommendation, resolver: _Resolver
 ) -> tuple[list[Recommendation], list[Skipped]]:
     """Turn the actions of a firing rule into recommendations (and skipped solutions)."""
     produced: list[Recommendation] = []
     skipped: list[Skipped] = []
+    solutions: list[Solution] = []
+    names_solutions = any(isinstance(a, SolutionAction) for a in rule.actions)
     for action in rule.actions:
         if isinstance(action, SolutionAction):
             chosen, passed_over = resolver.solutions(rule, action)
             skipped += passed_over
+            solutions += chosen
+    for action in rule.actions:
+        if isinstance(action, SolutionAction):
             produced += [
-                replace(base, kind=action.kind, target=s.id, text=s.summary) for s in chosen
+                replace(base, kind=action.kind, target=s.id, text=s.summary)
+                for s in solutions
+                if _from(action, s)
             ]
         elif isinstance(action, TrainingAction):
+            # A training that accompanies solutions is pointless when none of them is listed.
+            if names_solutions and not solutions:
+                continue
             produced += [
-                replace(base, kind=action.kind, target=t.id, text=t.title, for_role=action.for_role)
+                replace(
+                    base,
+                    kind=action.kind,
+                    target=t.id,
+                    text=t.title,
+                    for_role=action.for_role,
+                    topic=action.tag,
+                )
                 for t in resolver.trainings(action)
             ]
         elif isinstance(action, LinkAction):
@@ -311,7 +367,33 @@ def _targets(
             )
         else:
             produced.append(replace(base, kind=action.kind, target=action.id, text=action.text))
+    if names_solutions and not solutions:
+        if produced:
+            produced = [replace(r, no_listed_solution=True) for r in produced]
+        else:
+            produced.append(
+                replace(
+                    base, kind=PROCURE, target=rule.id, text=_NO_LISTED, no_listed_solution=True
+                )
+            )
     return produced, skipped
+
+
+_NO_LISTED = Text(
+    "Im Katalog ist derzeit keine Lösung gelistet, die zu Ihrer Kommune passt. Beschreiben Sie "
+    "die Anforderungen selbst – mit den Ausschreibungsbausteinen – oder fragen Sie beim Kreis "
+    "oder Ihrem kommunalen IT-Dienstleister nach einer gemeinsamen Lösung.",
+    "No solution that fits your municipality is listed in the catalogue at present. Describe "
+    "the requirements yourself – with the tender building blocks – or ask the district or your "
+    "municipal IT provider for a shared solution.",
+)
+
+
+def _from(action: SolutionAction, solution: Solution) -> bool:
+    """Tell whether `solution` is one that `action` names."""
+    if action.solution is not None:
+        return solution.id == action.solution
+    return action.category in solution.categories and set(action.tags) <= set(solution.tags)
 
 
 def run(rules: Iterable[Rule], context: Context) -> Evaluation:
@@ -319,11 +401,14 @@ def run(rules: Iterable[Rule], context: Context) -> Evaluation:
     values = rule_values(context.questionnaire, context.answers, context.facts, context.scores)
     goals = values["goals"]
     ranked = goals if isinstance(goals, tuple) else ()
+    rules = tuple(rules)
+    by_id = {rule.id: rule for rule in rules}
     firing, suppressed, not_applicable = _fire(rules, values)
     resolver = _Resolver(context, values)
-    ordered: list[tuple[tuple[int, int, int, str, int], Recommendation]] = []
+    ordered: list[tuple[tuple[int, int, int, int, str, int], Recommendation]] = []
     all_skipped: list[Skipped] = []
-    for rule in firing:
+    for own in firing:
+        rule = _merged(own, suppressed, by_id)
         rank, goal = _goal_rank(rule, ranked)
         gap = values.get(f"domain.{rule.domain}.gap")
         gap_size = gap if isinstance(gap, int) else 0
@@ -341,16 +426,23 @@ def run(rules: Iterable[Rule], context: Context) -> Evaluation:
             because=because,
             text=because,
             explanation=Explanation(rule.when.text, entries, goal),
+            domains=_domains(rule, suppressed, by_id),
+            basis=rule.basis,
+            also_from=tuple(sorted(r for r, w in suppressed.items() if w == rule.id)),
         )
         produced, skipped = _targets(rule, base, resolver)
         all_skipped += skipped
         explanation = replace(base.explanation, skipped=tuple(skipped))
         for index, recommendation in enumerate(produced):
-            key = (rank, -gap_size, -rule.priority, rule.id, index)
+            basis = BASES.index(rule.basis) if rule.basis in BASES else len(BASES)
+            key = (basis, rank, -gap_size, -rule.priority, rule.id, index)
             ordered.append((key, replace(recommendation, explanation=explanation)))
     ordered.sort(key=lambda pair: pair[0])
+    recommendations = _deduplicate(r for _, r in ordered)
+    limits = capacity(values.get("profile.it_staff"), values.get("municipality.population"))
     return Evaluation(
-        recommendations=_deduplicate(r for _, r in ordered),
+        recommendations=recommendations,
+        selection=select(recommendations, limits),
         fired=tuple(sorted(r.id for r in firing)),
         suppressed=suppressed,
         not_applicable=tuple(not_applicable),
@@ -359,10 +451,14 @@ def run(rules: Iterable[Rule], context: Context) -> Evaluation:
 
 
 def _deduplicate(recommendations: Iterable[Recommendation]) -> tuple[Recommendation, ...]:
-    """Keep the first recommendation of each (kind, target); note later rules in `also_from`."""
-    kept: dict[tuple[str, str], Recommendation] = {}
+    """Keep the first recommendation of each key; note later rules in `also_from`.
+
+    The key is kind and target, and for trainings chosen by topic also the topic: a security
+    training never merges into a training recommended for another purpose.
+    """
+    kept: dict[str, Recommendation] = {}
     for recommendation in recommendations:
-        key = (recommendation.kind, recommendation.target)
+        key = recommendation.key
         first = kept.get(key)
         if first is None:
             kept[key] = recommendation
@@ -376,9 +472,10 @@ def _deduplicate(recommendations: Iterable[Recommendation]) -> tuple[Recommendat
 def evaluate(rules: Iterable[Rule], context: Context) -> tuple[Recommendation, ...]:
     """Return the recommendations of every firing rule, most relevant first.
 
-    Order: rules serving the municipality's top-ranked goal first, then by the gap between the
-    target and the level of the rule's domain (larger first), then priority (higher first), then
-    rule id. Within a group only the highest-priority firing rule counts. Rules of a domain
-    marked not applicable never fire.
+    Order: legal obligations first, then the security floor, then rules serving the
+    municipality's top-ranked goal, then by the gap between the target and the level of the
+    rule's domain (larger first), then priority (higher first), then rule id. Within a group only
+    the highest-priority firing rule counts; it names the domains of the others. Rules of a
+    domain marked not applicable never fire.
     """
     return run(rules, context).recommendations

@@ -26,6 +26,9 @@ from questionnaires import (
 
 MIN_LEVEL = 1
 MAX_LEVEL = 5
+#: Share of a domain's shown questions that must have an answer other than "don't know" before
+#: the overall level is given; below it in any applicable domain the result is provisional.
+MIN_COVERAGE = 0.6
 #: Upper bounds (exclusive) of the score bands for levels 1 to 4; 80 and above is level 5.
 LEVEL_BANDS = (20.0, 40.0, 60.0, 80.0)
 
@@ -85,6 +88,18 @@ class DomainScore:
         """Number of "don't know" answers (knowledge gaps) among the shown questions."""
         return len(self.dont_know)
 
+    @property
+    def known_share(self) -> float:
+        """Share 0..1 of shown questions answered with something other than "don't know"."""
+        if not self.coverage.shown:
+            return 1.0
+        return (self.coverage.answered - self.dont_know_count) / self.coverage.shown
+
+    @property
+    def enough_coverage(self) -> bool:
+        """Whether the domain is covered well enough for an overall level (MIN_COVERAGE)."""
+        return not self.applicable or self.known_share >= MIN_COVERAGE
+
 
 @dataclass(frozen=True)
 class AssessmentScore:
@@ -97,6 +112,8 @@ class AssessmentScore:
     level: int | None
     coverage: Coverage
     raw_level: int | None = None  # the level of the overall score before the gates' cap
+    #: The level the answers so far point to while `level` is None for lack of coverage.
+    provisional_level: int | None = None
     _index: dict[str, DomainScore] = field(
         init=False, repr=False, compare=False, hash=False, default_factory=dict
     )
@@ -110,6 +127,16 @@ class AssessmentScore:
             return self._index[domain_id]
         except KeyError:
             raise ScoringError(f"no domain {domain_id!r} in this assessment") from None
+
+    @property
+    def provisional(self) -> bool:
+        """True when an applicable domain lacks coverage: then there is no overall level."""
+        return any(not d.enough_coverage for d in self.domains)
+
+    @property
+    def thin_domains(self) -> tuple[DomainScore, ...]:
+        """The applicable domains below MIN_COVERAGE, in questionnaire order."""
+        return tuple(d for d in self.domains if not d.enough_coverage)
 
     @property
     def dont_know(self) -> tuple[str, ...]:
@@ -301,14 +328,18 @@ def score(
     overall = round_score(100 * weighted / weights) if weights > 0 else None
     counted = [d.coverage for d in domains if d.applicable]
     coverage = Coverage(sum(c.answered for c in counted), sum(c.shown for c in counted))
+    level = _overall_level(level_for(overall), domains)
+    # An overall level only when every applicable domain is covered well enough.
+    provisional = any(not d.enough_coverage for d in domains)
     return AssessmentScore(
         questionnaire_id=questionnaire.id,
         questionnaire_version=questionnaire.version,
         domains=domains,
         score=overall,
-        level=_overall_level(level_for(overall), domains),
+        level=None if provisional else level,
         coverage=coverage,
         raw_level=level_for(overall),
+        provisional_level=level if provisional else None,
     )
 
 

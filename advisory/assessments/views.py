@@ -18,9 +18,11 @@ from advisory.models import Assessment, Municipality
 from advisory.review.pages import results_extras, status_box
 from advisory.services import assessments as service
 from advisory.services.lifecycle import may_edit_answers
+from advisory.services.plan import plan_view
 from advisory.services.results import compute_results, set_targets
 from advisory.views import require_area
 from questionnaires import AnswerError, Question, visible_questions
+from recommendations.scoring import MIN_COVERAGE
 
 bp = Blueprint("assessments", __name__)
 
@@ -345,6 +347,12 @@ def results(assessment_id: int):
         bars=bar_figure(chart_domains, lang).to_json().replace("</", "<\\/"),
         may_edit=_may_edit(assessment),
         lang=lang,
+        plan=plan_view(db.session, assessment, computed),
+        min_coverage=round(100 * MIN_COVERAGE),
+        domain_titles=lambda ids: [computed.scores.domain(i).title.get(lang) for i in ids],
+        question_titles=lambda ids: [
+            computed.questionnaire.find_question(i).text.get(lang) for i in ids
+        ],
         **results_extras(db.session, assessment, computed, lang),
     )
 

@@ -87,3 +87,73 @@ def reason_text(reason, requirements, lang: str) -> str:
         "Reviewed against base requirements %(version)s, not the current version",
         version=reason.detail,
     )
+
+
+# Sentences for the catalogue loader's problems (English, for content files) in the curator's
+# language; the first pattern that matches the engine's message wins, else its text is shown.
+_PROBLEMS = (
+    ("expected a non-empty text", _l("Enter a text (in German and in English where asked).")),
+    ("expected true or false", _l("Choose yes or no.")),
+    ("the list is empty", _l("Choose at least one.")),
+    ("has the wrong form", _l("Use lower-case letters, digits and hyphens only.")),
+    ("is not an https URL", _l("Enter a full web address starting with https://.")),
+    ("expected a whole number", _l("Enter a whole number of inhabitants.")),
+    ("is below min_population", _l("The maximum must not be below the minimum.")),
+    ("is already taken", _l("This identifier is already taken; choose another.")),
+    (
+        "an unverified training needs notes",
+        _l("A training that is not verified needs notes saying what could not be verified."),
+    ),
+    (
+        "open_source is true but licence",
+        _l(
+            "Open source is set to yes, but the licence is proprietary: enter the open-source "
+            "licence (or NOASSERTION if unverified), or set open source to no."
+        ),
+    ),
+    (
+        "open_source is false but licence",
+        _l(
+            "Open source is set to no, but the licence is an open-source licence: write "
+            "proprietary, or set open source to yes."
+        ),
+    ),
+    (
+        "open source is met, but the licence",
+        _l(
+            "The review says open source is met, but the licence is not open source: correct the "
+            "licence or record a new review first."
+        ),
+    ),
+    (
+        "needs_it_staff and the it_staff prerequisite disagree",
+        _l("Needs own IT staff and the prerequisite IT staff must agree: set both or neither."),
+    ),
+    (
+        "not_applicable although the condition",
+        _l(
+            "The review marks a requirement as not applicable that applies to this entry "
+            "(e.g. hosting as a service or use by citizens): correct the facts or review it anew."
+        ),
+    ),
+    (
+        "none of the applicable standards",
+        _l("The review says the domain standard is met: tick the standard under open standards."),
+    ),
+    (
+        "not_met, but open_standards lists",
+        _l(
+            "The review says the domain standard is not met, but it is ticked under open standards."
+        ),
+    ),
+    ("is not allowed", _l("Choose one of the offered values.")),
+    ("unknown value", _l("Choose one of the offered values.")),
+)
+
+
+def problem_text(message: str) -> str:
+    """Return a curator's sentence for a content problem (the engine's text if none fits)."""
+    for pattern, sentence in _PROBLEMS:
+        if pattern in message:
+            return str(sentence)
+    return message

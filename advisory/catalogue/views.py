@@ -10,20 +10,28 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from advisory.catalogue import labels
+from advisory.access import may_enter
+from advisory.catalogue import forms, labels
 from advisory.content import current_questionnaire
 from advisory.extensions import db
 from advisory.models import Role
 from advisory.services.catalogue import (
+    EXPIRING_WITHIN_DAYS,
     CurationError,
+    EntryError,
     current_catalogue,
-    editable_values,
     filter_solutions,
-    record_edit,
+    find_training,
+    list_training,
     record_review,
     review_history,
+    review_queue,
+    save_solution,
+    save_training,
 )
+from advisory.services.procurement import type_id_for_category
 from advisory.views import require_area
+from recommendations.catalogue_loader import solution_data, training_data
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
 
@@ -37,13 +45,10 @@ REVIEW_ERRORS = {
         "in both languages."
     ),
     "future_date": _l("The review date cannot lie in the future."),
-    "text_required": _l("Enter the text in German and in English."),
-    "unknown_choice": _l("Choose one of the offered values."),
-    "hosting_required": _l("Choose at least one way to run the solution."),
-    "bad_size": _l(
-        "Enter whole numbers of inhabitants; the maximum (if any) must not be below the minimum."
+    "open_source_licence": _l(
+        "Open source cannot be met: the entry's licence is not an open-source licence. "
+        "Choose not met, or first correct licence and open source in the entry."
     ),
-    "bad_url": _l("Enter a full web address starting with https://."),
 }
 
 
@@ -57,7 +62,14 @@ def _domains() -> dict[str, object]:
 
 @bp.context_processor
 def _vocabularies():
-    return {"labels": labels, "label": labels.label, "domain_titles": _domains(), "lang": _lang()}
+    may_curate = current_user.is_authenticated and may_enter(current_user, "catalogue_review")
+    return {
+        "labels": labels,
+        "label": labels.label,
+        "domain_titles": _domains(),
+        "lang": _lang(),
+        "may_curate": may_curate,
+    }
 
 
 @bp.get("/")
@@ -101,6 +113,7 @@ def solution(solution_id: str):
         requirements=catalogue.requirements,
         history=review_history(db.session, found.id),
         may_review=current_user.role in (Role.CURATOR, Role.ADMIN),
+        tender_type=next(filter(None, map(type_id_for_category, found.categories)), None),
     )
 
 
@@ -194,48 +207,113 @@ def review(solution_id: str):
 def edit(solution_id: str):
     catalogue = current_catalogue(db.session)
     found = _solution_or_404(catalogue, solution_id)
-    values = editable_values(found)
+    fields = forms.solution_fields(_domain_names(), new=False)
+    return _entry_form(
+        fields,
+        forms.form_values(fields, solution_data(found)),
+        lambda data: save_solution(db.session, catalogue, data, current_user, existing=found),
+        title=_("Edit %(name)s", name=found.name),
+        done=lambda saved: url_for(".solution", solution_id=saved.id),
+        cancel=url_for(".solution", solution_id=found.id),
+    )
+
+
+@bp.route("/solutions/new", methods=["GET", "POST"])
+@require_area("catalogue_review")
+def new_solution():
+    catalogue = current_catalogue(db.session)
+    fields = forms.solution_fields(_domain_names(), new=True)
+    return _entry_form(
+        fields,
+        forms.form_values(fields, {"size_fit": {"min_population": 0}}),
+        lambda data: save_solution(db.session, catalogue, data, current_user),
+        title=_("New solution"),
+        done=lambda saved: url_for(".solution", solution_id=saved.id),
+        cancel=url_for(".solutions"),
+    )
+
+
+@bp.route("/trainings/new", methods=["GET", "POST"])
+@require_area("catalogue_review")
+def new_training():
+    catalogue = current_catalogue(db.session)
+    fields = forms.training_fields(_domain_names(), new=True)
+    return _entry_form(
+        fields,
+        forms.form_values(fields, {"language": "de", "certificate": False, "verified": False}),
+        lambda data: save_training(db.session, catalogue, data, current_user),
+        title=_("New training"),
+        done=lambda saved: url_for(".queue"),
+        cancel=url_for(".trainings"),
+    )
+
+
+@bp.route("/trainings/<training_id>/edit", methods=["GET", "POST"])
+@require_area("catalogue_review")
+def edit_training(training_id: str):
+    catalogue = current_catalogue(db.session)
+    found = find_training(db.session, catalogue, training_id)
+    if found is None:
+        abort(404)
+    fields = forms.training_fields(_domain_names(), new=False)
+    return _entry_form(
+        fields,
+        forms.form_values(fields, training_data(found)),
+        lambda data: save_training(db.session, catalogue, data, current_user, existing=found),
+        title=_("Edit %(name)s", name=found.title.get(_lang())),
+        done=lambda saved: url_for(".trainings"),
+        cancel=url_for(".trainings"),
+    )
+
+
+@bp.post("/trainings/<training_id>/list")
+@require_area("catalogue_review")
+def list_training_view(training_id: str):
+    if list_training(db.session, training_id, current_user):
+        flash(_("The training is listed and can now be recommended."), "success")
+    else:
+        flash(_("There is no training waiting to be listed under this name."), "error")
+    return redirect(url_for(".queue"))
+
+
+@bp.get("/queue")
+@require_area("catalogue_review")
+def queue():
+    catalogue = current_catalogue(db.session)
+    today = dt.date.today()
+    return render_template(
+        "catalogue/queue.html",
+        queue=review_queue(db.session, catalogue, today),
+        requirements=catalogue.requirements,
+        within=EXPIRING_WITHIN_DAYS,
+    )
+
+
+def _domain_names() -> dict[str, str]:
+    return {d.id: d.title.get(_lang()) for d in current_questionnaire().domains}
+
+
+def _entry_form(fields, values, save, *, title: str, done, cancel: str):
+    """Show an entry form; on POST save it (EntryError becomes field errors) and redirect."""
     errors: dict[str, str] = {}
     if request.method == "POST":
-        values = _edit_values(request.form)
+        data, values = forms.posted_data(fields, request.form)
         try:
-            record_edit(db.session, found, values, current_user)
-        except CurationError as error:
-            errors[error.field] = str(REVIEW_ERRORS[str(error)])
+            saved = save(data)
+        except EntryError as error:
+            for path, message in error.problems.items():
+                errors.setdefault(forms.field_of(path, fields), labels.problem_text(message))
         else:
-            flash(
-                _("The entry has been changed and the change recorded in the audit log."), "success"
-            )
-            return redirect(url_for(".solution", solution_id=found.id))
+            flash(_("The entry has been saved and recorded in the audit log."), "success")
+            return redirect(done(saved))
     return render_template(
-        "catalogue/edit.html", solution=found, values=values, errors=errors
+        "catalogue/entry_form.html",
+        fields=fields,
+        values=values,
+        errors=errors,
+        title=title,
+        cancel=cancel,
     ), 422 if errors else 200
-
-
-def _edit_values(form) -> dict[str, object]:
-    def number(name: str) -> int | str | None:
-        text = form.get(name, "").replace(".", "").replace(" ", "").strip()
-        if not text:
-            return None
-        return int(text) if text.isdigit() else text
-
-    def text(name: str) -> dict[str, str]:
-        return {
-            "de": form.get(f"{name}_de", "")[:5000].strip(),
-            "en": form.get(f"{name}_en", "")[:5000].strip(),
-        }
-
-    return {
-        "summary": text("summary"),
-        "description": text("description"),
-        "cost_band": form.get("cost_band", ""),
-        "cost_note": text("cost_note"),
-        "hosting": form.getlist("hosting"),
-        "open_standards": form.getlist("open_standards"),
-        "min_population": number("min_population") or 0,
-        "max_population": number("max_population"),
-        "website": form.get("website", "").strip()[:500] or None,
-    }
 
 
 def _solution_or_404(catalogue, solution_id: str):

@@ -13,8 +13,9 @@ from advisory.models.assessments import (
     AssessmentStatus,
 )
 from advisory.models.base import NAMING_CONVENTION, Base, UTCDateTime, utcnow
-from advisory.models.catalogue import SolutionEdit, SolutionReview
+from advisory.models.catalogue import CatalogueEntry, SolutionEdit, SolutionReview
 from advisory.models.directory import Municipality
+from advisory.models.plan import PlanItem, PlanStatus
 from advisory.models.review import AnswerReview, Evidence, Finding, ReviewRecord, StatusChange
 
 __all__ = [
@@ -27,9 +28,12 @@ __all__ = [
     "AssessmentStatus",
     "AuditEvent",
     "Base",
+    "CatalogueEntry",
     "Evidence",
     "Finding",
     "Municipality",
+    "PlanItem",
+    "PlanStatus",
     "ReviewRecord",
     "Role",
     "RoleScope",

@@ -20,6 +20,7 @@ from advisory.reporting.data import (
     FindingLine,
     Neighbour,
     Place,
+    PlanNote,
     Previous,
     Report,
     ReviewInfo,
@@ -31,6 +32,7 @@ from advisory.reporting.data import (
     TrainingInfo,
 )
 from advisory.services.municipalities import neighbours
+from advisory.services.plan import plan_items
 from advisory.services.results import HORIZONS, Results, compute_results
 from questionnaires import Answer, AnswerStatus, Question, question_score, visible_questions
 from recommendations import DomainScore, Recommendation, ScoringError
@@ -58,6 +60,10 @@ def build_report(
     nearby = tuple(
         Neighbour(m.name, m.population) for m in neighbours(session, municipality, limit=12)
     )
+    plan = {
+        key: PlanNote(str(item.status), item.owner or "", item.due, item.notes or "")
+        for key, item in plan_items(session, municipality.id).items()
+    }
     place = Place(
         name=municipality.name,
         ags=municipality.ags,
@@ -73,7 +79,14 @@ def build_report(
         validated_at=assessment.validated_at,
     )
     return report_from_results(
-        results, place, status, lang, previous, nearby, review_input(session, assessment)
+        results,
+        place,
+        status,
+        lang,
+        previous,
+        nearby,
+        plan=plan,
+        review=review_input(session, assessment),
     )
 
 
@@ -110,16 +123,22 @@ def report_from_results(
     lang: str = "de",
     previous: Previous | None = None,
     nearby: tuple[Neighbour, ...] = (),
+    *,
+    plan: dict[str, PlanNote] | None = None,
     review: ReviewInput | None = None,
 ) -> Report:
-    """Turn computed results into a Report (pure: no database, no Flask)."""
+    """Turn computed results into a Report (pure: no database, no Flask).
+
+    `plan` maps step keys to the municipality's action plan; the roadmap shows it.
+    """
+    plan = plan or {}
     q = results.questionnaire
     scores = results.scores
     rows = tuple(_domain_row(d, lang) for d in scores.domains)
     row_by_id = {r.id: r for r in rows}
     titles = {r.id: r.title for r in rows}
     steps = tuple(
-        _step(r, i, titles, results, lang)
+        _step(r, i, titles, results, lang, plan.get(r.key))
         for i, r in enumerate(results.evaluation.recommendations, 1)
     )
     trainings = _trainings(steps, results, lang)
@@ -215,7 +234,12 @@ def _domain_row(d: DomainScore, lang: str) -> DomainRow:
 
 
 def _step(
-    r: Recommendation, index: int, titles: dict[str, str], results: Results, lang: str
+    r: Recommendation,
+    index: int,
+    titles: dict[str, str],
+    results: Results,
+    lang: str,
+    note: PlanNote | None = None,
 ) -> Step:
     title = r.text.get(lang)
     if r.kind == "solution":
@@ -238,6 +262,10 @@ def _step(
             for e in r.explanation.values
         ),
         target=r.target,
+        plan_status=note.status if note else "open",
+        plan_owner=note.owner if note else "",
+        plan_due=note.due if note else None,
+        plan_notes=note.notes if note else "",
     )
 
 

@@ -74,6 +74,21 @@ class Step:
     goal: str | None
     trace: tuple[tuple[str, str], ...]
     target: str
+    # The municipality's action plan for this step (status key, owner, due date, notes).
+    plan_status: str = "open"
+    plan_owner: str = ""
+    plan_due: dt.date | None = None
+    plan_notes: str = ""
+
+
+@dataclass(frozen=True)
+class PlanNote:
+    """What the action plan records for one step, as plain data for the report."""
+
+    status: str
+    owner: str
+    due: dt.date | None
+    notes: str
 
 
 @dataclass(frozen=True)

@@ -83,11 +83,30 @@ def render_html_file(report: Report) -> str:
 
 def html_to_pdf(html: str, report: Report) -> bytes:
     """Lay out the document with WeasyPrint as a tagged PDF/UA-1 on A4."""
+    return pdf_from_html(html, _page_stylesheet(report))
+
+
+def pdf_from_html(html: str, *extra_stylesheets) -> bytes:
+    """Lay out any print document with report.css (plus extra CSS) as a tagged PDF/UA-1."""
     from weasyprint import HTML
 
     return HTML(string=html, base_url=str(STYLESHEET.parent)).write_pdf(
-        stylesheets=[_stylesheet(), _page_stylesheet(report)],
+        stylesheets=[_stylesheet(), *extra_stylesheets],
         pdf_variant="pdf/ua-1",
+    )
+
+
+def running_page_css(left: str, right: str, footer_left: str) -> str:
+    """Return @page CSS with a running header and page numbers in the current language."""
+    page, of = _("Page"), _("of")
+    return (
+        "@page { "
+        f"@top-left {{ content: {_css_string(left)}; }} "
+        f"@top-right {{ content: {_css_string(right)}; }} "
+        f'@bottom-right {{ content: {_css_string(page)} " " counter(page) " " '
+        f'{_css_string(of)} " " counter(pages); }} '
+        f"@bottom-left {{ content: {_css_string(footer_left)}; }} "
+        "}"
     )
 
 
@@ -130,18 +149,12 @@ def _page_stylesheet(report: Report):
     from weasyprint import CSS
 
     with force_locale(report.lang):
-        page, of = _("Page"), _("of")
         title = _("Smart-city maturity report")
         date = format_date(report.generated_on, "long")
+        running = running_page_css(report.place.name, title, date)
     return CSS(
         string=(
-            "@page { "
-            f"@top-left {{ content: {_css_string(report.place.name)}; }} "
-            f"@top-right {{ content: {_css_string(title)}; }} "
-            f'@bottom-right {{ content: {_css_string(page)} " " counter(page) " " '
-            f'{_css_string(of)} " " counter(pages); }} '
-            f"@bottom-left {{ content: {_css_string(date)}; }} "
-            "} @page cover { @top-left { content: none; } @top-right { content: none; } "
+            running + " @page cover { @top-left { content: none; } @top-right { content: none; } "
             "@bottom-left { content: none; } @bottom-right { content: none; } }"
         )
     )

@@ -10,18 +10,28 @@ from functools import cache
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from advisory.models import SolutionEdit, SolutionReview, User
+from advisory.models import CatalogueEntry, SolutionEdit, SolutionReview, User
 from advisory.services.accounts import record_event
 from recommendations import (
     Catalogue,
+    CatalogueError,
     RequirementStatus,
     Review,
     Solution,
     Text,
+    Training,
     default_content_dir,
     load_catalogue,
 )
-from recommendations.catalogue import COST_BANDS, HOSTING, OPEN_STANDARDS
+from recommendations.catalogue_loader import (
+    solution_data,
+    solution_from_data,
+    training_data,
+    training_from_data,
+)
+
+#: Days before a review falls due in which the curators' queue lists the entry as expiring.
+EXPIRING_WITHIN_DAYS = 60
 
 STATUSES = ("met", "not_met", "not_applicable", "unknown")
 
@@ -41,7 +51,12 @@ def shipped_catalogue() -> Catalogue:
 
 
 def current_catalogue(session: Session) -> Catalogue:
-    """Return the shipped catalogue with the curators' newest edit and review of each entry."""
+    """Return the shipped catalogue with the curators' entries, edits and reviews applied.
+
+    Order: shipped files, then the older partial edits (SolutionEdit), then the newest whole
+    version of an entry (CatalogueEntry), then the newest review. Trainings created in the app
+    join only once listed.
+    """
     shipped = shipped_catalogue()
     reviews = {
         r.solution_id: r
@@ -50,48 +65,52 @@ def current_catalogue(session: Session) -> Catalogue:
     edits = {
         e.solution_id: e for e in session.scalars(select(SolutionEdit).order_by(SolutionEdit.id))
     }
-    if not reviews and not edits:
+    entries = newest_entries(session)
+    if not reviews and not edits and not entries:
         return shipped
-    solutions = []
-    for solution in shipped.solutions:
-        if solution.id in edits:
-            solution = _apply_edit(solution, edits[solution.id].values)
-        if solution.id in reviews:
-            solution = dataclasses.replace(solution, review=_as_review(reviews[solution.id]))
-        solutions.append(solution)
-    return dataclasses.replace(shipped, solutions=tuple(solutions))
+    solutions = {s.id: s for s in shipped.solutions}
+    for solution_id, edit in edits.items():
+        if solution_id in solutions:
+            solutions[solution_id] = _apply_edit(solutions[solution_id], edit.values)
+    trainings = {t.id: t for t in shipped.trainings}
+    for (kind, entry_id), row in entries.items():
+        entry = _entry_or_none(shipped, row)
+        if kind == "solution" and entry is not None:
+            solutions[entry_id] = entry
+        elif kind == "training" and entry is not None and row.listed:
+            trainings[entry_id] = entry
+    for solution_id, review in reviews.items():
+        if solution_id in solutions:
+            solutions[solution_id] = dataclasses.replace(
+                solutions[solution_id], review=_as_review(review)
+            )
+    return dataclasses.replace(
+        shipped, solutions=tuple(solutions.values()), trainings=tuple(trainings.values())
+    )
 
 
-# The fields a curator may change in the app; identity, licence and review stay with the files.
-EDITABLE = (
-    "summary",
-    "description",
-    "cost_band",
-    "cost_note",
-    "hosting",
-    "open_standards",
-    "min_population",
-    "max_population",
-    "website",
-)
+def newest_entries(session: Session) -> dict[tuple[str, str], CatalogueEntry]:
+    """Return the newest curator version of each entry, by (kind, entry id)."""
+    rows = session.scalars(select(CatalogueEntry).order_by(CatalogueEntry.id))
+    return {(row.kind, row.entry_id): row for row in rows}
 
 
-def editable_values(solution: Solution) -> dict[str, object]:
-    """Return the editable fields of an entry as plain JSON-ready values."""
-    return {
-        "summary": {"de": solution.summary.de, "en": solution.summary.en},
-        "description": {"de": solution.description.de, "en": solution.description.en},
-        "cost_band": solution.cost_band,
-        "cost_note": {"de": solution.cost_note.de, "en": solution.cost_note.en},
-        "hosting": list(solution.hosting),
-        "open_standards": list(solution.open_standards),
-        "min_population": solution.size_fit.min_population,
-        "max_population": solution.size_fit.max_population,
-        "website": solution.website,
-    }
+def _versions(catalogue: Catalogue):
+    return {r.version: r for r in catalogue.requirement_versions}
+
+
+def _entry_or_none(catalogue: Catalogue, row: CatalogueEntry) -> Solution | Training | None:
+    # A stored entry that no longer validates (content changed since) is left out, not a 500.
+    try:
+        if row.kind == "solution":
+            return solution_from_data(row.data, _versions(catalogue))
+        return training_from_data(row.data)
+    except CatalogueError:
+        return None
 
 
 def _apply_edit(solution: Solution, values: Mapping[str, object]) -> Solution:
+    """Apply an older partial edit (before whole entries were stored as CatalogueEntry)."""
     return dataclasses.replace(
         solution,
         summary=Text(**values["summary"]),
@@ -107,52 +126,6 @@ def _apply_edit(solution: Solution, values: Mapping[str, object]) -> Solution:
         ),
         website=values["website"],
     )
-
-
-def record_edit(
-    session: Session, solution: Solution, values: Mapping[str, object], curator: User
-) -> SolutionEdit:
-    """Store a curator's change of an entry after checking it like the content loader would."""
-    _check_edit(values)
-    before = editable_values(solution)
-    changed = sorted(key for key in EDITABLE if before.get(key) != values.get(key))
-    row = SolutionEdit(solution_id=solution.id, values=dict(values), created_by_id=curator.id)
-    session.add(row)
-    record_event(
-        session,
-        "catalogue_edit",
-        actor=curator,
-        email=curator.email,
-        detail={
-            "solution": solution.id,
-            "changed": {key: [before.get(key), values.get(key)] for key in changed},
-        },
-    )
-    session.commit()
-    return row
-
-
-def _check_edit(values: Mapping[str, object]) -> None:
-    for key in ("summary", "description"):
-        text = values.get(key) or {}
-        if not str(text.get("de", "")).strip() or not str(text.get("en", "")).strip():
-            raise CurationError("text_required", key)
-    if values.get("cost_band") not in COST_BANDS:
-        raise CurationError("unknown_choice", "cost_band")
-    if not values.get("hosting") or not set(values["hosting"]) <= set(HOSTING):
-        raise CurationError("hosting_required", "hosting")
-    if not set(values.get("open_standards") or ()) <= OPEN_STANDARDS:
-        raise CurationError("unknown_choice", "open_standards")
-    low, high = values.get("min_population"), values.get("max_population")
-    if (
-        not isinstance(low, int)
-        or low < 0
-        or (high is not None and (not isinstance(high, int) or high < low))
-    ):
-        raise CurationError("bad_size", "min_population")
-    website = values.get("website")
-    if website and not str(website).startswith(("https://", "http://")):
-        raise CurationError("bad_url", "website")
 
 
 def _as_review(row: SolutionReview) -> Review:
@@ -208,6 +181,9 @@ def record_review(
         }
     if reviewed_on > dt.date.today():
         raise CurationError("future_date", "reviewed_on")
+    if entries.get("open_source", {}).get("status") == "met" and not solution.open_source:
+        # The same check the content files get: a proprietary licence cannot meet open source.
+        raise CurationError("open_source_licence", "open_source")
     before = {s.requirement_id: s.status for s in solution.review.requirements}
     row = SolutionReview(
         solution_id=solution.id,
@@ -278,3 +254,217 @@ def filter_solutions(
         result.append((solution, status))
     order = {"listed": 0, "pending_review": 1, "not_admitted": 2}
     return sorted(result, key=lambda pair: (order[pair[1].status], pair[0].name.lower()))
+
+
+# --------------------------------------------------------------------------- whole entries
+
+
+class EntryError(ValueError):
+    """A curator's entry was refused; `problems` maps content key paths to what is wrong."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in problems.items()))
+        self.problems = problems
+
+
+def _problems(error: CatalogueError) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for problem in error.problems:
+        found.setdefault(problem.path or "id", f"{problem.message} ({problem.fix})")
+    return found
+
+
+def _all_ids(session: Session, catalogue: Catalogue, kind: str) -> set[str]:
+    ids = {s.id for s in catalogue.solutions} if kind == "solution" else set()
+    if kind == "training":
+        ids = {t.id for t in catalogue.trainings}
+    return ids | {entry_id for k, entry_id in newest_entries(session) if k == kind}
+
+
+def _unreviewed(catalogue: Catalogue, curator: User, today: dt.date) -> dict[str, object]:
+    """Return a review with every requirement unknown: a new entry starts pending review."""
+    requirements = catalogue.requirements
+    return {
+        "catalogue_version": requirements.version,
+        "reviewed_on": today.isoformat(),
+        "reviewed_by": curator.name,
+        "requirements": {
+            rid: {
+                "status": "unknown",
+                "evidence": {"de": "Noch nicht geprüft.", "en": "Not reviewed yet."},
+            }
+            for rid in requirements.ids
+        },
+    }
+
+
+def save_solution(
+    session: Session,
+    catalogue: Catalogue,
+    data: dict,
+    curator: User,
+    *,
+    existing: Solution | None = None,
+    today: dt.date | None = None,
+) -> Solution:
+    """Create a solution (existing=None) or store a new version of every field; audit it.
+
+    The entry is checked like a content file. A new solution starts with every requirement
+    unknown, so it is pending review and never recommended until a curator's review lists it.
+    """
+    today = today or dt.date.today()
+    data = dict(data)
+    if existing is None:
+        if data.get("id") in _all_ids(session, catalogue, "solution"):
+            raise EntryError({"id": f"id {data.get('id')!r} is already taken (choose another)"})
+        data["review"] = _unreviewed(catalogue, curator, today)
+    else:
+        data["id"] = existing.id
+        data["review"] = solution_data(existing)["review"]
+    try:
+        solution = solution_from_data(data, _versions(catalogue))
+    except CatalogueError as error:
+        raise EntryError(_problems(error)) from error
+    before = solution_data(existing) if existing else {}
+    stored = solution_data(solution)
+    _store(session, "solution", solution.id, stored, True, curator, before)
+    return solution
+
+
+def save_training(
+    session: Session,
+    catalogue: Catalogue,
+    data: dict,
+    curator: User,
+    *,
+    existing: Training | None = None,
+) -> Training:
+    """Create a training (pending until listed) or store a new version of every field."""
+    data = dict(data)
+    listed = True
+    if existing is None:
+        if data.get("id") in _all_ids(session, catalogue, "training"):
+            raise EntryError({"id": f"id {data.get('id')!r} is already taken (choose another)"})
+        listed = False
+    else:
+        data["id"] = existing.id
+        row = newest_entries(session).get(("training", existing.id))
+        listed = row.listed if row is not None else True
+    try:
+        training = training_from_data(data)
+    except CatalogueError as error:
+        raise EntryError(_problems(error)) from error
+    before = training_data(existing) if existing else {}
+    _store(session, "training", training.id, training_data(training), listed, curator, before)
+    return training
+
+
+def list_training(session: Session, training_id: str, curator: User) -> bool:
+    """Admit a training created in the app to recommendations; False if none is pending."""
+    row = newest_entries(session).get(("training", training_id))
+    if row is None or row.listed:
+        return False
+    _store(session, "training", training_id, row.data, True, curator, row.data, event="list")
+    return True
+
+
+def pending_trainings(session: Session) -> list[Training]:
+    """Return trainings created in the app that no curator has listed yet."""
+    catalogue = shipped_catalogue()
+    result = []
+    for (kind, _), row in newest_entries(session).items():
+        if kind == "training" and not row.listed:
+            training = _entry_or_none(catalogue, row)
+            if training is not None:
+                result.append(training)
+    return result
+
+
+def find_training(session: Session, catalogue: Catalogue, training_id: str) -> Training | None:
+    """Return a training by id, listed or pending (None if unknown)."""
+    found = next((t for t in catalogue.trainings if t.id == training_id), None)
+    return found or next((t for t in pending_trainings(session) if t.id == training_id), None)
+
+
+def _store(
+    session: Session,
+    kind: str,
+    entry_id: str,
+    data: dict,
+    listed: bool,
+    curator: User,
+    before: dict,
+    *,
+    event: str | None = None,
+) -> None:
+    """Add a version of an entry and its audit event ("catalogue_create", "_edit", "_list")."""
+    event = event or ("edit" if before else "create")
+    session.add(
+        CatalogueEntry(
+            kind=kind, entry_id=entry_id, data=data, listed=listed, created_by_id=curator.id
+        )
+    )
+    keys = (set(before) | set(data)) - {"review"}
+    changed = sorted(key for key in keys if before.get(key) != data.get(key))
+    record_event(
+        session,
+        f"catalogue_{event}",
+        actor=curator,
+        email=curator.email,
+        detail={
+            kind: entry_id,
+            "changed": {key: [before.get(key), data.get(key)] for key in changed},
+            **({"listed": listed} if kind == "training" else {}),
+        },
+    )
+    session.commit()
+
+
+@dataclasses.dataclass(frozen=True)
+class QueueItem:
+    kind: str  # solution | training
+    id: str
+    name: str
+    due: dt.date | None
+    reasons: tuple = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class ReviewQueue:
+    pending: tuple[QueueItem, ...]
+    expiring: tuple[QueueItem, ...]
+    expired: tuple[QueueItem, ...]
+
+
+def review_queue(session: Session, catalogue: Catalogue, today: dt.date) -> ReviewQueue:
+    """Sort the entries that need a curator: pending review, expiring within 60 days, expired.
+
+    Expired: a review of a must-requirement has run out (the entry is held back). Pending: every
+    other entry not yet listed for want of evidence or against an older requirements version, and
+    trainings created in the app that are not listed yet. Expiring: listed, but a review falls
+    due within EXPIRING_WITHIN_DAYS days.
+    """
+    pending, expiring, expired = [], [], []
+    horizon = today + dt.timedelta(days=EXPIRING_WITHIN_DAYS)
+    for solution in catalogue.solutions:
+        status = catalogue.listing_status(solution, today)
+        item = QueueItem(
+            "solution", solution.id, solution.name, status.next_review_due, status.reasons
+        )
+        if any(reason.kind == "expired" for reason in status.reasons):
+            expired.append(item)
+        elif status.status == "pending_review":
+            pending.append(item)
+        elif status.listed and status.next_review_due and status.next_review_due <= horizon:
+            expiring.append(item)
+    for training in pending_trainings(session):
+        pending.append(QueueItem("training", training.id, training.title.de, None))
+
+    def by_due(item: QueueItem):
+        return (item.due or dt.date.max, item.name.lower())
+
+    return ReviewQueue(
+        tuple(sorted(pending, key=by_due)),
+        tuple(sorted(expiring, key=by_due)),
+        tuple(sorted(expired, key=by_due)),
+    )

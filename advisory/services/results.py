@@ -185,12 +185,16 @@ def set_targets(
 def results_as_dict(results: Results, lang: str = "de") -> dict:
     """Return scores and recommendations as plain JSON-ready data (for `advisory score`)."""
     scores = results.scores
+    selection = results.evaluation.selection
+    shortlisted = {r.key for r in selection.first} if selection else set()
     return {
         "questionnaire": {"id": scores.questionnaire_id, "version": scores.questionnaire_version},
         "computed_on": results.computed_on.isoformat(),
         "overall": {
             "score": scores.score,
             "level": scores.level,
+            "provisional": scores.provisional,
+            "provisional_level": scores.provisional_level,
             "coverage": {"answered": scores.coverage.answered, "shown": scores.coverage.shown},
             "dont_know": len(scores.dont_know),
         },
@@ -215,6 +219,11 @@ def results_as_dict(results: Results, lang: str = "de") -> dict:
         "recommendations": [
             {
                 "rule": r.rule_id,
+                "key": r.key,
+                "shortlisted": r.key in shortlisted,
+                "domains": list(r.domains),
+                "basis": r.basis,
+                "no_listed_solution": r.no_listed_solution,
                 "kind": r.kind,
                 "target": r.target,
                 "domain": r.domain,

@@ -469,7 +469,7 @@ def test_version_must_be_text_with_three_parts(content) -> None:
 
 def test_catalogue_package_imports_no_web_or_database_code() -> None:
     code = (
-        "import sys, recommendations, recommendations.catalogue\n"
+        "import sys, recommendations, recommendations.catalogue, recommendations.catalogue_loader\n"
         "bad = [m for m in ('flask', 'sqlalchemy', 'advisory') if m in sys.modules]\n"
         "print(','.join(bad))\n"
     )
@@ -488,3 +488,51 @@ def test_frozen_definitions_cannot_be_changed(make_solution) -> None:
     with pytest.raises(AttributeError):
         solution.name = "Other"  # type: ignore[misc]
     assert replace(solution, name="Other").name == "Other"
+
+
+# --------------------------------------------------------------------------- single entries
+
+
+def _shipped_entry(solution_id: str):
+    from recommendations.catalogue_loader import solution_data
+
+    catalogue = load_catalogue(default_content_dir())
+    versions = {r.version: r for r in catalogue.requirement_versions}
+    return catalogue, versions, solution_data(catalogue.solution(solution_id))
+
+
+def _entry_problems(data, versions) -> set[str]:
+    from recommendations.catalogue_loader import solution_from_data
+
+    with pytest.raises(CatalogueError) as caught:
+        solution_from_data(data, versions)
+    return {p.path for p in caught.value.problems}
+
+
+def test_every_shipped_entry_survives_the_round_trip_through_its_mapping() -> None:
+    from recommendations.catalogue_loader import (
+        solution_data,
+        solution_from_data,
+        training_data,
+        training_from_data,
+    )
+
+    catalogue = load_catalogue(default_content_dir())
+    versions = {r.version: r for r in catalogue.requirement_versions}
+    for solution in catalogue.solutions:
+        assert solution_from_data(solution_data(solution), versions) == solution
+    for training in catalogue.trainings:
+        assert training_from_data(training_data(training)) == training
+
+
+def test_open_source_met_with_a_proprietary_licence_is_refused() -> None:
+    _, versions, data = _shipped_entry("allris")
+    data["review"]["requirements"]["open_source"]["status"] = "met"
+    assert "review.requirements.open_source.status" in _entry_problems(data, versions)
+
+
+def test_domain_standard_not_met_while_the_standard_is_listed_is_refused() -> None:
+    _, versions, data = _shipped_entry("allris")
+    assert "oparl" in data["open_standards"]
+    data["review"]["requirements"]["domain_standards"]["status"] = "not_met"
+    assert "review.requirements.domain_standards.status" in _entry_problems(data, versions)

@@ -1,7 +1,7 @@
 """review and life cycle
 
 Revision ID: 0005
-Revises: 0004
+Revises: 0009
 Create Date: 2026-12-03 11:59:25.230278
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import advisory.models
 
 revision = "0005"
-down_revision = "0004"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""The action plan: what the municipality decided about each recommended step."""

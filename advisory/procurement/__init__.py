@@ -1,0 +1,1 @@
+"""Tender building blocks: page, PDF and editable document per solution type."""
