@@ -17,6 +17,7 @@ from advisory.municipalities.views import bp as municipalities
 from advisory.plan.views import bp as plan
 from advisory.procurement.views import bp as procurement
 from advisory.report.views import bp as report
+from advisory.review.views import bp as review
 from advisory.team.views import bp as team
 from advisory.training.views import bp as training
 
@@ -33,6 +34,7 @@ def register_blueprints(app: Flask) -> None:
         admin,
         report,
         plan,
+        review,
     ):
         app.register_blueprint(blueprint)
     for blueprint in (team, training):
@@ -54,6 +56,9 @@ def register_blueprints(app: Flask) -> None:
         condition_label=wording.condition_label,
         trace_label=wording.trace_label,
         participant_status_label=wording.participant_status_label,
+        finding_kind_label=wording.finding_kind_label,
+        severity_label=wording.severity_label,
+        step_label=wording.step_label,
     )
     app.jinja_env.filters.update(format_number=format_decimal, format_decimal=format_decimal)
     app.jinja_env.add_extension("jinja2.ext.do")

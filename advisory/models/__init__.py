@@ -16,6 +16,7 @@ from advisory.models.base import NAMING_CONVENTION, Base, UTCDateTime, utcnow
 from advisory.models.catalogue import CatalogueEntry, SolutionEdit, SolutionReview
 from advisory.models.directory import Municipality
 from advisory.models.plan import PlanItem, PlanStatus
+from advisory.models.review import AnswerReview, Evidence, Finding, ReviewRecord, StatusChange
 from advisory.models.security import LoginSession, RateLimitWindow
 from advisory.models.team import DomainAssignment, OneTimeToken, StaffMember
 from advisory.models.training import (
@@ -29,6 +30,7 @@ __all__ = [
     "NAMING_CONVENTION",
     "Answer",
     "AnswerChange",
+    "AnswerReview",
     "Assessment",
     "AssessmentDomain",
     "AssessmentStatus",
@@ -36,6 +38,8 @@ __all__ = [
     "Base",
     "CatalogueEntry",
     "DomainAssignment",
+    "Evidence",
+    "Finding",
     "LoginSession",
     "Municipality",
     "OneTimeToken",
@@ -43,6 +47,7 @@ __all__ = [
     "PlanItem",
     "PlanStatus",
     "RateLimitWindow",
+    "ReviewRecord",
     "Role",
     "RoleScope",
     "ScopeKind",
@@ -51,6 +56,7 @@ __all__ = [
     "SolutionEdit",
     "SolutionReview",
     "StaffMember",
+    "StatusChange",
     "TrainingSession",
     "UTCDateTime",
     "User",

@@ -20,6 +20,7 @@ from advisory.services.assessments import (
     municipality_facts,
 )
 from advisory.services.catalogue import current_catalogue, shipped_catalogue
+from advisory.services.review import reviewed_answers
 from questionnaires import Answer, Questionnaire, parse_yaml
 from recommendations import (
     AssessmentScore,
@@ -52,6 +53,9 @@ class Results:
     evaluation: Evaluation
     catalogue: Catalogue
     computed_on: dt.date
+    # Where an advisor reviewed answers: the municipality's own answers and their scores.
+    self_answers: dict[str, Answer] | None = None
+    self_scores: AssessmentScore | None = None
 
     def by_horizon(self) -> list[tuple[str, list]]:
         """Return the recommendations grouped by horizon (quick wins first), order kept."""
@@ -119,23 +123,37 @@ def compute_results(
     questionnaire = pinned_questionnaire(
         assessment.questionnaire_id, assessment.questionnaire_version
     )
-    answers = load_answers(session, assessment)
+    own = load_answers(session, assessment)
+    reviewed = reviewed_answers(session, assessment)
+    # Scores use the reviewed value where the advisor gave one.
+    answers = {**own, **reviewed}
     facts = municipality_facts(assessment.municipality)
     states = domain_states(session, assessment)
-    scores = score(
-        questionnaire,
-        answers,
-        facts,
-        not_applicable_domains={d: s.reason or "" for d, s in states.items() if s.not_applicable},
-        targets={d: s.target_level for d, s in states.items() if s.target_level},
-    )
+    settings = {
+        "not_applicable_domains": {
+            d: s.reason or "" for d, s in states.items() if s.not_applicable
+        },
+        "targets": {d: s.target_level for d, s in states.items() if s.target_level},
+    }
+    scores = score(questionnaire, answers, facts, **settings)
+    self_scores = score(questionnaire, own, facts, **settings) if reviewed else None
     catalogue = current_catalogue(session)
     today = today or dt.date.today()
     evaluation = run(
         _rules(assessment.questionnaire_id, assessment.questionnaire_version),
         Context(questionnaire, answers, facts, scores, catalogue, today),
     )
-    return Results(questionnaire, answers, facts, scores, evaluation, catalogue, today)
+    return Results(
+        questionnaire,
+        answers,
+        facts,
+        scores,
+        evaluation,
+        catalogue,
+        today,
+        self_answers=own if reviewed else None,
+        self_scores=self_scores,
+    )
 
 
 def set_targets(
