@@ -71,6 +71,14 @@ def can_edit_answers(user: User, municipality: Municipality) -> bool:
     return False
 
 
+def can_review(user: User, municipality: Municipality) -> bool:
+    """Tell whether the user may review this municipality's inventory (advisors in scope)."""
+    role = Role(user.role)
+    if role is Role.ADMIN:
+        return True
+    return role is Role.ADVISOR and can_view(user, municipality)
+
+
 def may_enter(user: User, area: str) -> bool:
     """Tell whether the user's role may reach the pages of an area."""
     return Role(user.role) in AREAS[area]

@@ -18,6 +18,7 @@ from advisory.plan.views import bp as plan
 from advisory.portfolio.views import bp as portfolio
 from advisory.procurement.views import bp as procurement
 from advisory.report.views import bp as report
+from advisory.review.views import bp as review
 from advisory.team.views import bp as team
 from advisory.training.views import bp as training
 
@@ -34,6 +35,7 @@ def register_blueprints(app: Flask) -> None:
         admin,
         report,
         plan,
+        review,
         portfolio,
     ):
         app.register_blueprint(blueprint)
@@ -56,6 +58,9 @@ def register_blueprints(app: Flask) -> None:
         condition_label=wording.condition_label,
         trace_label=wording.trace_label,
         participant_status_label=wording.participant_status_label,
+        finding_kind_label=wording.finding_kind_label,
+        severity_label=wording.severity_label,
+        step_label=wording.step_label,
         size_label=wording.size_label,
     )
     app.jinja_env.filters.update(format_number=format_decimal, format_decimal=format_decimal)

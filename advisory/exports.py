@@ -7,6 +7,7 @@ user names or timestamps, so export → import → export gives the same bytes.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from collections.abc import Mapping
@@ -26,9 +27,13 @@ from advisory.models import (
 )
 from advisory.models import (
     AnswerChange,
+    AnswerReview,
     Assessment,
     AssessmentDomain,
+    Evidence,
+    Finding,
     Municipality,
+    ReviewRecord,
     User,
     utcnow,
 )
@@ -39,10 +44,14 @@ from advisory.services.assessments import (
     new_assessment,
     open_assessment,
 )
+from advisory.services.evidence import evidence_of
+from advisory.services.review import FINDING_KINDS, SEVERITIES, findings, record, reviews
 from questionnaires import AnswerError, QuestionnaireError, validate_answer
 
 FORMAT = "advisory-assessment"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+#: Versions the import reads: 1 has no "review" part.
+READABLE_VERSIONS = (1, 2)
 # The published JSON Schema of the format (docs/export-format.md).
 SCHEMA_FILE = Path(__file__).parent / "data" / "export-format.schema.json"
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -84,7 +93,48 @@ def assessment_data(session: Session, assessment: Assessment) -> dict:
         },
         "domains": domains,
         "answers": answers,
+        **({"review": review} if (review := _review_data(session, assessment)) else {}),
     }
+
+
+def _review_data(session: Session, assessment: Assessment) -> dict | None:
+    """Return the advisor's review in the export format (None when there is none).
+
+    Uploaded files are not part of the JSON; links and texts are.
+    """
+    answers = {
+        question_id: {
+            **({"status": row.status} if row.status is not None else {}),
+            **({"value": row.value} if row.value is not None else {}),
+            **({"note": row.note} if row.note else {}),
+            **({"follow_up": True} if row.follow_up else {}),
+        }
+        for question_id, row in sorted(reviews(session, assessment).items())
+    }
+    evidence: dict[str, list] = {}
+    for item in evidence_of(session, assessment):
+        if item.kind == "link":
+            evidence.setdefault(item.question_id, []).append({"url": item.url})
+        elif item.kind == "text":
+            evidence.setdefault(item.question_id, []).append({"text": item.text})
+    found = [
+        {"domain": f.domain_id, "kind": f.kind, "severity": f.severity, "text": f.text}
+        for f in findings(session, assessment)
+    ]
+    visit = record(session, assessment)
+    data = {
+        "answers": answers,
+        "evidence": dict(sorted(evidence.items())),
+        "findings": found,
+        "summary": visit.summary if visit else None,
+        "visit": {
+            "date": visit.visit_date.isoformat() if visit and visit.visit_date else None,
+            "place": visit.visit_place if visit else None,
+            "participants": visit.participants if visit else None,
+        },
+    }
+    empty = not answers and not evidence and not found and visit is None
+    return None if empty else data
 
 
 def dumps(data: Mapping) -> bytes:
@@ -112,7 +162,7 @@ def import_assessment(
     _check_schema(data)
     if data.get("format") != FORMAT:
         raise AssessmentImportError(f"'format' must be {FORMAT!r}")
-    if data.get("format_version") != FORMAT_VERSION:
+    if data.get("format_version") not in READABLE_VERSIONS:
         raise AssessmentImportError(
             f"format_version {data.get('format_version')!r} is not supported (use {FORMAT_VERSION})"
         )
@@ -131,6 +181,7 @@ def import_assessment(
         )
     answers = _checked_answers(q, data.get("answers"))
     domains = _checked_domains(q, data.get("domains"))
+    review = _checked_review(q, data.get("review"))
     if open_assessment(session, municipality) is not None:
         raise AssessmentImportError(
             f"{municipality.name} already has an inventory in progress; validate it first"
@@ -173,6 +224,8 @@ def import_assessment(
                 updated_at=now,
             )
         )
+    if review is not None:
+        _store_review(session, assessment, review, user_id, now)
     session.commit()
     return assessment
 
@@ -224,6 +277,121 @@ def _check_schema(data: Mapping) -> None:
     if error is not None:
         where = ".".join(str(part) for part in error.absolute_path) or "(the whole file)"
         raise AssessmentImportError(f"{where}: {error.message[:300]}")
+
+
+def _checked_review(q, raw) -> dict | None:
+    """Check the optional "review" part (format version 2) before anything is stored."""
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        raise AssessmentImportError("'review' must be an object")
+    answers = {}
+    for question_id, item in (raw.get("answers") or {}).items():
+        question = q.find_question(question_id)
+        if question is None or not isinstance(item, Mapping):
+            raise AssessmentImportError(f"review.answers.{question_id}: no such question")
+        value = None
+        if "status" in item:
+            try:
+                value = validate_answer(question, item).to_json()
+            except AnswerError as error:
+                raise AssessmentImportError(
+                    f"review.answers.{question_id}: {error.message('en')}"
+                ) from error
+        note = item.get("note")
+        if note is not None and not isinstance(note, str):
+            raise AssessmentImportError(f"review.answers.{question_id}.note: text expected")
+        answers[question_id] = (value, note, item.get("follow_up") is True)
+    evidence = []
+    for question_id, items in (raw.get("evidence") or {}).items():
+        if q.find_question(question_id) is None or not isinstance(items, list):
+            raise AssessmentImportError(f"review.evidence.{question_id}: no such question")
+        for item in items:
+            url, text = (item or {}).get("url"), (item or {}).get("text")
+            if not (isinstance(url, str) and url.startswith(("http://", "https://"))) and not (
+                isinstance(text, str) and text.strip()
+            ):
+                raise AssessmentImportError(
+                    f"review.evidence.{question_id}: each item needs an http(s) url or a text"
+                )
+            evidence.append((question_id, url if isinstance(url, str) else None, text))
+    known = {d.id for d in q.domains}
+    found = []
+    for index, item in enumerate(raw.get("findings") or []):
+        if not isinstance(item, Mapping) or item.get("domain") not in known:
+            raise AssessmentImportError(f"review.findings[{index}].domain: no such domain")
+        if item.get("kind") not in FINDING_KINDS or item.get("severity") not in SEVERITIES:
+            raise AssessmentImportError(f"review.findings[{index}]: unknown kind or severity")
+        if not isinstance(item.get("text"), str) or not item["text"].strip():
+            raise AssessmentImportError(f"review.findings[{index}].text: text expected")
+        found.append(item)
+    visit = raw.get("visit") or {}
+    try:
+        visit_date = dt.date.fromisoformat(visit["date"]) if visit.get("date") else None
+    except (TypeError, ValueError) as error:
+        raise AssessmentImportError("review.visit.date: YYYY-MM-DD expected") from error
+    return {
+        "answers": answers,
+        "evidence": evidence,
+        "findings": found,
+        "summary": raw.get("summary") if isinstance(raw.get("summary"), str) else None,
+        "visit_date": visit_date,
+        "visit_place": visit.get("place") if isinstance(visit.get("place"), str) else None,
+        "participants": visit.get("participants")
+        if isinstance(visit.get("participants"), str)
+        else None,
+        "has_record": bool(raw.get("summary") or any(visit.values())),
+    }
+
+
+def _store_review(session: Session, assessment: Assessment, review: dict, user_id, now) -> None:
+    for question_id, (value, note, follow_up) in review["answers"].items():
+        session.add(
+            AnswerReview(
+                assessment_id=assessment.id,
+                question_id=question_id,
+                status=value["status"] if value else None,
+                value=value.get("value") if value else None,
+                note=note,
+                follow_up=follow_up,
+                updated_by_id=user_id,
+                updated_at=now,
+            )
+        )
+    for question_id, url, text in review["evidence"]:
+        session.add(
+            Evidence(
+                assessment_id=assessment.id,
+                question_id=question_id,
+                kind="link" if url else "text",
+                url=url,
+                text=None if url else text,
+                created_by_id=user_id,
+            )
+        )
+    for item in review["findings"]:
+        session.add(
+            Finding(
+                assessment_id=assessment.id,
+                domain_id=item["domain"],
+                kind=item["kind"],
+                severity=item["severity"],
+                text=item["text"],
+                created_by_id=user_id,
+            )
+        )
+    if review["has_record"]:
+        session.add(
+            ReviewRecord(
+                assessment_id=assessment.id,
+                summary=review["summary"],
+                visit_date=review["visit_date"],
+                visit_place=review["visit_place"],
+                participants=review["participants"],
+                updated_by_id=user_id,
+                updated_at=now,
+            )
+        )
 
 
 def _checked_answers(q, raw) -> dict[str, dict]:
@@ -284,14 +452,41 @@ def _answer_table(report: Report) -> tuple[list[str], list[list]]:
         _("Status"),
         _("Answer"),
         _("Points"),
+        _("Self-assessed answer"),
+        _("Reviewed answer"),
+        _("Review"),
+        _("Note"),
+        _("Evidence"),
     ]
+    # "Answer" is the value that counts (the reviewed one where there is one); the last
+    # columns keep the self-assessed and the reviewed value side by side.
     rows = [
-        [section.title, line.question_id, line.question, line.status, line.answer, line.points]
+        [
+            section.title,
+            line.question_id,
+            line.question,
+            line.status,
+            line.answer,
+            line.points,
+            line.self_answer or line.answer,
+            line.answer if line.review else None,
+            _review_word(line.review),
+            line.note,
+            "; ".join(line.evidence) or None,
+        ]
         for section in report.appendix
         for line in section.lines
         if line.status != "open"
     ]
     return header, rows
+
+
+def _review_word(review: str | None) -> str | None:
+    if review == "corrected":
+        return _("corrected")
+    if review == "confirmed":
+        return _("confirmed")
+    return None
 
 
 def answers_csv(report: Report) -> bytes:
@@ -385,6 +580,19 @@ def report_xlsx(report: Report) -> bytes:
                 for s in steps
             ],
         )
+        if report.review is not None:
+            from advisory.wording import finding_kind_label, severity_label
+
+            review = workbook.create_sheet(_("Review"))
+            _fill(
+                review,
+                [_("Domain"), _("Kind"), _("Severity"), _("Finding")],
+                [
+                    [f.domain_title, finding_kind_label(f.kind), severity_label(f.severity), f.text]
+                    for f in report.review.findings
+                ]
+                + [[_("Advisor's summary"), None, None, report.review.summary]],
+            )
     for sheet in workbook.worksheets:
         for cell in sheet[1]:
             cell.font = Font(bold=True)

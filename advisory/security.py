@@ -17,13 +17,13 @@ from flask import (
     url_for,
 )
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, login_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from advisory.extensions import db, login_manager
 from advisory.inputs import has_control_characters
-from advisory.services.accounts import load_user
+from advisory.services.accounts import load_user, start_session
 
 # The key in the signed session cookie that names the recorded sign-in (LoginSession.id).
 SESSION_ID_KEY = "_sid"
@@ -175,3 +175,10 @@ def _unexpected_error(error: Exception):
     log.exception("Unhandled error on %s %s", request.method, request.path)
     db.session.rollback()
     return _error_page(500)
+
+
+def sign_in(user) -> None:
+    """Start a fresh session (a new cookie) recorded on the server, so it can be ended there."""
+    session.clear()
+    session[SESSION_ID_KEY] = start_session(db.session, user, session_lifetime())
+    login_user(user)

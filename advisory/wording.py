@@ -142,6 +142,7 @@ _ASSESSMENT_STATUS = {
     "in_progress": _l("in progress"),
     "submitted": _l("submitted"),
     "in_review": _l("in review"),
+    "changes_requested": _l("changes requested"),
     "validated": _l("validated"),
 }
 _PROGRESS = {
@@ -378,6 +379,81 @@ def team_error_text(code: str, **values) -> str:
     """Return the user-facing sentence for a team, invitation or training error code."""
     text = _TEAM_ERRORS.get(code)
     return str(text) % values if text is not None and values else str(text or code)
+
+
+# --- Review and life cycle ---------------------------------------------------------------------
+
+_FINDING_KINDS = {
+    "strength": _l("Strength"),
+    "observation": _l("Observation"),
+    "gap": _l("Gap"),
+}
+_SEVERITIES = {"low": _l("low"), "medium": _l("medium"), "high": _l("high")}
+_STEPS = {
+    "submit": _l("Submit for review"),
+    "start_review": _l("Start the review"),
+    "request_changes": _l("Request changes"),
+    "validate": _l("Validate"),
+    "reopen": _l("Re-open for a new review"),
+}
+_STEPS_DONE = {
+    "submit": _l("The inventory has been submitted. An advisor will review it."),
+    "start_review": _l("The review has started. The municipality's answers are locked meanwhile."),
+    "request_changes": _l("Changes have been requested; the municipality can edit its answers."),
+    "validate": _l("The inventory has been validated. The report is no longer a draft."),
+    "reopen": _l("The inventory has been re-opened for a new review."),
+}
+_STEP_ERRORS = {
+    "comment_required": _l("Please give a reason or your observations in the comment field."),
+    "wrong_status": _l("This step is not possible in the inventory's current status."),
+    "unknown_step": _l("This step does not exist."),
+    "not_allowed": _l("You may not take this step."),
+}
+_EVIDENCE_ERRORS = {
+    "no_file": _l("Please choose a file."),
+    "empty_file": _l("The file is empty. Please choose another file."),
+    "bad_name": _l(
+        "The file name is not allowed: use a plain name without folders, “..” or “/”, "
+        "at most 200 characters."
+    ),
+    "too_large": _l("The file is too large: at most %(limit)s MB are allowed."),
+    "type_not_allowed": _l(
+        "Files of type “%(extension)s” are not accepted. Allowed: PDF, PNG, JPEG, GIF, WebP, "
+        "Word, Excel, PowerPoint and OpenDocument files."
+    ),
+    "content_mismatch": _l(
+        "The file's content is not a “%(extension)s” file, although its name says so. "
+        "Please upload the original document."
+    ),
+    "bad_url": _l("Please enter a web address starting with https:// or http://."),
+    "nothing_given": _l("Please choose a file, enter a link or write a text."),
+}
+
+
+def finding_kind_label(kind: str) -> str:
+    return str(_FINDING_KINDS.get(kind, kind))
+
+
+def severity_label(severity: str) -> str:
+    return str(_SEVERITIES.get(severity, severity))
+
+
+def step_label(step: str) -> str:
+    return str(_STEPS.get(step, step))
+
+
+def step_done_text(step: str) -> str:
+    return str(_STEPS_DONE.get(step, step))
+
+
+def step_error_text(code: str) -> str:
+    return str(_STEP_ERRORS.get(code, code))
+
+
+def evidence_error_text(code: str, **details: object) -> str:
+    """Return the sentence for a refused piece of evidence."""
+    text = str(_EVIDENCE_ERRORS.get(code, code))
+    return text % details if details else text
 
 
 _SIZE_CLASSES = {

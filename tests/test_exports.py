@@ -37,7 +37,7 @@ def test_json_export_import_export_gives_the_same_bytes(app, village):
         again = assessment_json(db.session, imported)
     assert again == exported
     data = json.loads(exported)
-    assert data["format"] == "advisory-assessment" and data["format_version"] == 1
+    assert data["format"] == "advisory-assessment" and data["format_version"] == 2
     assert data["domains"]["mobility"] == {
         "not_applicable": True,
         "reason": "Der Kreis ist Aufgabenträger.",

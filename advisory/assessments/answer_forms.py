@@ -153,6 +153,8 @@ class QuestionState:
             value = row.value if row is not None else None
             self._from_answer(question, status, value)
         self.answered = row is not None
+        # Taken from the previous inventory and not touched since: "please confirm".
+        self.carried_over = bool(getattr(row, "carried_over", False))
         self.advice_key = self._advice_key(question)
 
     def _from_answer(self, question, status, value) -> None:

@@ -15,8 +15,10 @@ from advisory.charts import ChartDomain, bar_figure, radar_figure
 from advisory.content import current_questionnaire, questionnaire
 from advisory.extensions import db
 from advisory.inputs import MAX_ID, parse_int
-from advisory.models import Assessment, AssessmentStatus, Municipality
+from advisory.models import Assessment, Municipality
+from advisory.review.pages import results_extras, status_box
 from advisory.services import assessments as service
+from advisory.services.lifecycle import may_edit_answers
 from advisory.services.plan import plan_view
 from advisory.services.results import compute_results, set_targets
 from advisory.services.training import completed_for_section
@@ -44,9 +46,7 @@ def _assessment(assessment_id: int, *, edit: bool = False) -> Assessment:
 
 
 def _may_edit(assessment: Assessment) -> bool:
-    return assessment.status != AssessmentStatus.VALIDATED and can_edit_answers(
-        current_user, assessment.municipality
-    )
+    return may_edit_answers(current_user, assessment)
 
 
 def _section(questionnaire_, section_id: str):
@@ -115,6 +115,7 @@ def overview(assessment_id: int):
         resume=resume,
         may_edit=_may_edit(assessment),
         lang=_lang(),
+        box=status_box(db.session, assessment, current_user, _lang()),
     )
 
 
@@ -326,6 +327,7 @@ def history(assessment_id: int, question_id: str):
             "by": change.changed_by.name if change.changed_by else "",
             "old": describe(question, change.old_status, change.old_value, lang),
             "new": describe(question, change.new_status, change.new_value, lang),
+            "kind": change.kind,
         }
         for change in service.answer_history(db.session, assessment, question_id)
     ]
@@ -366,6 +368,7 @@ def results(assessment_id: int):
         question_titles=lambda ids: [
             computed.questionnaire.find_question(i).text.get(lang) for i in ids
         ],
+        **results_extras(db.session, assessment, computed, lang),
     )
 
 

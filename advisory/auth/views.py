@@ -18,7 +18,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from advisory.auth.forms import LoginForm, PasswordForm
 from advisory.extensions import db
-from advisory.security import SESSION_ID_KEY, session_lifetime
+from advisory.security import SESSION_ID_KEY, sign_in
 from advisory.services.accounts import (
     AccountError,
     LoginLockedError,
@@ -26,7 +26,6 @@ from advisory.services.accounts import (
     change_password,
     end_session,
     record_event,
-    start_session,
 )
 from advisory.views import is_safe_redirect
 from advisory.wording import account_error_text
@@ -64,7 +63,7 @@ def login():
                     "after several failed attempts sign-in is paused for a while."
                 )
             else:
-                _sign_in(user)
+                sign_in(user)
                 if user.must_change_password:
                     flash(
                         _(
@@ -123,10 +122,3 @@ def password():
             return redirect(url_for("main.index"))
     status = 422 if form.errors else 200
     return render_template("auth/password.html", form=form), status
-
-
-def _sign_in(user) -> None:
-    """Start a fresh session (a new cookie) recorded on the server, so it can be ended there."""
-    session.clear()
-    session[SESSION_ID_KEY] = start_session(db.session, user, session_lifetime())
-    login_user(user)

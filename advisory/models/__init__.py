@@ -17,6 +17,7 @@ from advisory.models.catalogue import CatalogueEntry, SolutionEdit, SolutionRevi
 from advisory.models.directory import Municipality
 from advisory.models.plan import PlanItem, PlanStatus
 from advisory.models.portfolio import InventorySummary
+from advisory.models.review import AnswerReview, Evidence, Finding, ReviewRecord, StatusChange
 from advisory.models.security import LoginSession, RateLimitWindow
 from advisory.models.team import DomainAssignment, OneTimeToken, StaffMember
 from advisory.models.training import (
@@ -30,6 +31,7 @@ __all__ = [
     "NAMING_CONVENTION",
     "Answer",
     "AnswerChange",
+    "AnswerReview",
     "Assessment",
     "AssessmentDomain",
     "AssessmentStatus",
@@ -37,6 +39,8 @@ __all__ = [
     "Base",
     "CatalogueEntry",
     "DomainAssignment",
+    "Evidence",
+    "Finding",
     "InventorySummary",
     "LoginSession",
     "Municipality",
@@ -45,6 +49,7 @@ __all__ = [
     "PlanItem",
     "PlanStatus",
     "RateLimitWindow",
+    "ReviewRecord",
     "Role",
     "RoleScope",
     "ScopeKind",
@@ -53,6 +58,7 @@ __all__ = [
     "SolutionEdit",
     "SolutionReview",
     "StaffMember",
+    "StatusChange",
     "TrainingSession",
     "UTCDateTime",
     "User",

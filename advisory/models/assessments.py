@@ -27,6 +27,7 @@ class AssessmentStatus(enum.StrEnum):
     IN_PROGRESS = "in_progress"
     SUBMITTED = "submitted"
     IN_REVIEW = "in_review"
+    CHANGES_REQUESTED = "changes_requested"
     VALIDATED = "validated"
 
 
@@ -40,7 +41,7 @@ class Assessment(Base):
     questionnaire_id: Mapped[str] = mapped_column(String(64))
     questionnaire_version: Mapped[str] = mapped_column(String(32))
     status: Mapped[AssessmentStatus] = mapped_column(
-        String(16), default=AssessmentStatus.IN_PROGRESS
+        String(24), default=AssessmentStatus.IN_PROGRESS
     )
     # Bumped on every saved change; lets a page tell that something changed meanwhile.
     revision: Mapped[int] = mapped_column(default=0)
@@ -68,6 +69,8 @@ class Answer(Base):
     status: Mapped[str] = mapped_column(String(16))  # answered | not_applicable | dont_know
     value: Mapped[Any | None] = mapped_column(JSON)
     revision: Mapped[int] = mapped_column(default=1)
+    # Taken from the previous inventory and not yet touched: "please confirm".
+    carried_over: Mapped[bool] = mapped_column(default=False, server_default="0")
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
@@ -90,6 +93,8 @@ class AnswerChange(Base):
     old_value: Mapped[Any | None] = mapped_column(JSON)
     new_status: Mapped[str] = mapped_column(String(16))
     new_value: Mapped[Any | None] = mapped_column(JSON)
+    # "self" for the municipality's answer, "review" for the advisor's reviewed value.
+    kind: Mapped[str] = mapped_column(String(8), default="self", server_default="self")
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 

@@ -17,11 +17,15 @@ from advisory.reporting.data import (
     Change,
     DomainRow,
     DomainSection,
+    FindingLine,
     Neighbour,
     Place,
     PlanNote,
     Previous,
     Report,
+    ReviewInfo,
+    ReviewInput,
+    ScoreComparison,
     SolutionInfo,
     Status,
     Step,
@@ -60,7 +64,9 @@ def build_report(
     if assessment.previous_id is not None:
         earlier = session.get(Assessment, assessment.previous_id)
         if earlier is not None:
-            previous = _previous(earlier, compute_results(session, earlier, today), results, lang)
+            previous = compare_with_previous(
+                earlier, compute_results(session, earlier, today), results, lang
+            )
     municipality = assessment.municipality
     nearby = tuple(
         Neighbour(m.name, m.population) for m in neighbours(session, municipality, limit=12)
@@ -83,9 +89,42 @@ def build_report(
         validated_by=assessment.validated_by.name if assessment.validated_by else None,
         validated_at=assessment.validated_at,
     )
-    progress = plan_counts(session, municipality.id, with_names=with_names)
     return report_from_results(
-        results, place, status, lang, previous, nearby, plan=plan, training_progress=progress
+        results,
+        place,
+        status,
+        lang,
+        previous,
+        nearby,
+        plan=plan,
+        training_progress=plan_counts(session, municipality.id, with_names=with_names),
+        review=review_input(session, assessment),
+    )
+
+
+def review_input(session: Session, assessment: Assessment) -> ReviewInput | None:
+    """Collect what the advisor recorded (None when there is no review at all)."""
+    from advisory.services.evidence import evidence_of
+    from advisory.services.review import findings, record, reviews
+
+    rows = reviews(session, assessment)
+    evidence: dict[str, tuple[str, ...]] = {}
+    for e in evidence_of(session, assessment):
+        label = e.filename if e.kind == "file" else (e.url if e.kind == "link" else e.text)
+        evidence[e.question_id] = (*evidence.get(e.question_id, ()), label or "")
+    found = tuple((f.domain_id, f.kind, f.severity, f.text) for f in findings(session, assessment))
+    visit = record(session, assessment)
+    if not rows and not evidence and not found and visit is None:
+        return None
+    return ReviewInput(
+        notes={qid: row.note for qid, row in rows.items() if row.note},
+        reviewed=frozenset(qid for qid, row in rows.items() if row.status is not None),
+        evidence=evidence,
+        findings=found,
+        summary=visit.summary if visit else None,
+        visit_date=visit.visit_date if visit else None,
+        visit_place=visit.visit_place if visit else None,
+        participants=visit.participants if visit else None,
     )
 
 
@@ -99,6 +138,7 @@ def report_from_results(
     *,
     plan: dict[str, PlanNote] | None = None,
     training_progress: dict[str, tuple[int, int, tuple[str, ...]]] | None = None,
+    review: ReviewInput | None = None,
 ) -> Report:
     """Turn computed results into a Report (pure: no database, no Flask).
 
@@ -121,8 +161,19 @@ def report_from_results(
         for question in q.all_questions()
         if question.id in visible or question.id in results.answers
     }
+    if review is not None:
+        lines = {qid: _reviewed_line(q, line, results, review, lang) for qid, line in lines.items()}
     sections = tuple(
-        _section(domain, row_by_id[domain.id], lines, steps, trainings, results, lang)
+        _section(
+            domain,
+            row_by_id[domain.id],
+            lines,
+            steps,
+            trainings,
+            results,
+            lang,
+            _finding_lines(review, titles),
+        )
         for domain in q.domains
         if row_by_id[domain.id].applicable
     )
@@ -172,6 +223,7 @@ def report_from_results(
         ),
         roadmap_bars=_roadmap_bars(steps, titles),
         attribution=ATTRIBUTION,
+        review=_review_info(review, results, lines, titles, lang) if review else None,
     )
 
 
@@ -341,7 +393,62 @@ def _advice(question: Question, answer: Answer, lang: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(t for t in texts if t))
 
 
-def _section(domain, row, lines, steps, trainings, results, lang) -> DomainSection:
+def _reviewed_line(q, line: AnswerLine, results: Results, review: ReviewInput, lang: str):
+    """Add the advisor's review, note and evidence to an answer line."""
+    qid = line.question_id
+    changes: dict[str, object] = {
+        "note": review.notes.get(qid),
+        "evidence": review.evidence.get(qid, ()),
+    }
+    if qid in review.reviewed:
+        own = (results.self_answers or results.answers).get(qid)
+        effective = results.answers.get(qid)
+        differs = (own.to_json() if own else None) != (effective.to_json() if effective else None)
+        changes["review"] = "corrected" if differs else "confirmed"
+        if differs:
+            question = q.question(qid)
+            changes["self_answer"] = describe(
+                question, str(own.status) if own else None, own.value if own else None, lang
+            )
+    return replace(line, **changes)
+
+
+def _review_info(
+    review: ReviewInput, results: Results, lines: dict[str, AnswerLine], titles, lang: str
+) -> ReviewInfo:
+    own = results.self_scores or results.scores
+    return ReviewInfo(
+        summary=review.summary,
+        visit_date=review.visit_date,
+        visit_place=review.visit_place,
+        participants=review.participants,
+        findings=_finding_lines(review, titles),
+        comparison=tuple(
+            ScoreComparison(
+                title=d.title.get(lang),
+                self_score=own.domain(d.id).score,
+                score=d.score,
+                self_level=own.domain(d.id).level,
+                level=d.level,
+            )
+            for d in results.scores.domains
+            if d.applicable
+        ),
+        reviewed=sum(1 for line in lines.values() if line.review),
+        corrected=sum(1 for line in lines.values() if line.review == "corrected"),
+    )
+
+
+def _finding_lines(review: ReviewInput | None, titles) -> tuple[FindingLine, ...]:
+    if review is None:
+        return ()
+    return tuple(
+        FindingLine(domain_id, titles.get(domain_id, domain_id), kind, severity, text)
+        for domain_id, kind, severity, text in review.findings
+    )
+
+
+def _section(domain, row, lines, steps, trainings, results, lang, findings=()) -> DomainSection:
     own = [lines[q.id] for q in domain.questions if q.id in lines]
     scored = [line for line in own if line.points is not None]
     mine = [s for s in steps if s.domain_id == domain.id]
@@ -360,6 +467,7 @@ def _section(domain, row, lines, steps, trainings, results, lang) -> DomainSecti
         trainings=tuple(
             t for t in trainings if any(s.target == t.id for s in mine if s.kind == "training")
         ),
+        findings=tuple(f for f in findings if f.domain_id == domain.id),
     )
 
 
@@ -401,7 +509,9 @@ def _roadmap_bars(steps: tuple[Step, ...], titles: dict[str, str]) -> tuple[Road
     )
 
 
-def _previous(earlier: Assessment, before: Results, now: Results, lang: str) -> Previous:
+def compare_with_previous(
+    earlier: Assessment, before: Results, now: Results, lang: str
+) -> Previous:
     changes = []
     for domain in now.scores.domains:
         try:

@@ -139,6 +139,62 @@ class AnswerLine:
     status: str  # answered | dont_know | not_applicable | open
     points: float | None
     advice: tuple[str, ...] = ()
+    # The advisor's review: "confirmed" or "corrected"; `answer` is then the reviewed value
+    # and `self_answer` the municipality's own where it differs.
+    review: str | None = None
+    self_answer: str | None = None
+    note: str | None = None
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FindingLine:
+    """One finding of the advisor about a domain."""
+
+    domain_id: str
+    domain_title: str
+    kind: str  # strength | observation | gap
+    severity: str  # low | medium | high
+    text: str
+
+
+@dataclass(frozen=True)
+class ScoreComparison:
+    """One domain's score from the self-assessed answers and from the reviewed ones."""
+
+    title: str
+    self_score: float | None
+    score: float | None
+    self_level: int | None
+    level: int | None
+
+
+@dataclass(frozen=True)
+class ReviewInput:
+    """What the advisor recorded, as plain data for `report_from_results`."""
+
+    notes: dict[str, str]
+    reviewed: frozenset[str]
+    evidence: dict[str, tuple[str, ...]]
+    findings: tuple[tuple[str, str, str, str], ...]  # domain id, kind, severity, text
+    summary: str | None = None
+    visit_date: dt.date | None = None
+    visit_place: str | None = None
+    participants: str | None = None
+
+
+@dataclass(frozen=True)
+class ReviewInfo:
+    """The review in the report: summary, visit, findings and the scores before and after."""
+
+    summary: str | None
+    visit_date: dt.date | None
+    visit_place: str | None
+    participants: str | None
+    findings: tuple[FindingLine, ...]
+    comparison: tuple[ScoreComparison, ...]
+    reviewed: int
+    corrected: int
 
 
 @dataclass(frozen=True)
@@ -152,6 +208,7 @@ class DomainSection:
     steps: tuple[Step, ...]
     solutions: tuple[SolutionInfo, ...]
     trainings: tuple[TrainingInfo, ...]
+    findings: tuple[FindingLine, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -229,6 +286,7 @@ class Report:
     chart_domains: tuple[ChartDomain, ...]
     roadmap_bars: tuple[RoadmapBar, ...]
     attribution: str
+    review: ReviewInfo | None = None
 
     @property
     def applicable(self) -> tuple[DomainRow, ...]:

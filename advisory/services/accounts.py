@@ -112,10 +112,12 @@ def create_user(
     scopes: list[Scope] = (),
     actor: User | None = None,
     check_password: bool = True,
+    own_password: bool | None = None,
 ) -> User:
     """Create an account; municipal roles need a municipality, advisors and trainers a scope.
 
-    An account an administrator creates must choose its own password at the first sign-in.
+    An account someone else creates must choose its own password at the first sign-in, unless
+    `own_password` says the password is the user's own (an accepted invitation).
     `check_password=False` only for the published demo accounts.
     """
     email = normalise_email(email)
@@ -131,7 +133,7 @@ def create_user(
         name=name,
         password_hash=generate_password_hash(password),
         role=role,
-        must_change_password=actor is not None,
+        must_change_password=(actor is not None) if own_password is None else not own_password,
     )
     _apply_role(session, user, role, municipality, scopes)
     session.add(user)

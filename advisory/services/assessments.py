@@ -97,13 +97,17 @@ def start_assessment(
     """
     if open_assessment(session, municipality) is not None:
         raise AssessmentError("assessment_open")
+    from advisory.services.review import effective_answers
+
     assessment, previous = new_assessment(session, municipality, questionnaire, user)
-    carried: dict[str, Answer] = _prefill(questionnaire, municipality)
+    prefilled: dict[str, Answer] = _prefill(questionnaire, municipality)
+    carried: dict[str, Answer] = {}
     if previous is not None and previous_questionnaire is not None:
-        carried.update(
-            carry_over(previous_questionnaire, questionnaire, load_answers(session, previous))
+        # What counted last time: the reviewed value where an advisor gave one.
+        carried = carry_over(
+            previous_questionnaire, questionnaire, effective_answers(session, previous)
         )
-    for question_id, answer in carried.items():
+    for question_id, answer in {**prefilled, **carried}.items():
         data = answer.to_json()
         session.add(
             AnswerRow(
@@ -111,6 +115,7 @@ def start_assessment(
                 question_id=question_id,
                 status=data["status"],
                 value=data.get("value"),
+                carried_over=question_id in carried,
                 updated_by_id=user.id,
             )
         )
@@ -217,6 +222,10 @@ def save_answer(
     old_status, old_value = (current.status, current.value) if current else (None, None)
     new = answer.to_json() if answer is not None else None
     if current is not None and new is not None and _same(current, new):
+        if current.carried_over:
+            # Saving a carried-over answer unchanged confirms it.
+            current.carried_over = False
+            session.commit()
         return SaveResult(current, changed=False, revision=current_revision)
     if current is None and new is None:
         return SaveResult(None, changed=False, revision=current_revision)
@@ -261,6 +270,7 @@ def save_answer(
                 status=new["status"],
                 value=new.get("value"),
                 revision=revision,
+                carried_over=False,
                 updated_by_id=user.id,
                 updated_at=now,
             )

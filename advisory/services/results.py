@@ -21,6 +21,7 @@ from advisory.services.assessments import (
     summarise,
 )
 from advisory.services.catalogue import current_catalogue, shipped_catalogue
+from advisory.services.review import reviewed_answers
 from questionnaires import Answer, Questionnaire, parse_yaml
 from recommendations import (
     AssessmentScore,
@@ -53,6 +54,9 @@ class Results:
     evaluation: Evaluation
     catalogue: Catalogue
     computed_on: dt.date
+    # Where an advisor reviewed answers: the municipality's own answers and their scores.
+    self_answers: dict[str, Answer] | None = None
+    self_scores: AssessmentScore | None = None
 
     def by_horizon(self) -> list[tuple[str, list]]:
         """Return the recommendations grouped by horizon (quick wins first), order kept."""
@@ -113,38 +117,61 @@ def _fitting_rules(questionnaire: Questionnaire, problems: Iterable) -> tuple[Ru
         return ()
 
 
-def score_assessment(
-    session: Session, assessment: Assessment
-) -> tuple[Questionnaire, dict[str, Answer], dict[str, object], AssessmentScore]:
-    """Score the assessment from its stored answers and domain settings (no rules)."""
+def _score_inputs(session: Session, assessment: Assessment):
+    """Return questionnaire, own answers, reviewed answers, facts and domain settings."""
     questionnaire = pinned_questionnaire(
         assessment.questionnaire_id, assessment.questionnaire_version
     )
-    answers = load_answers(session, assessment)
+    own = load_answers(session, assessment)
+    reviewed = reviewed_answers(session, assessment)
     facts = municipality_facts(assessment.municipality)
     states = domain_states(session, assessment)
-    scores = score(
-        questionnaire,
-        answers,
-        facts,
-        not_applicable_domains={d: s.reason or "" for d, s in states.items() if s.not_applicable},
-        targets={d: s.target_level for d, s in states.items() if s.target_level},
-    )
-    return questionnaire, answers, facts, scores
+    settings = {
+        "not_applicable_domains": {
+            d: s.reason or "" for d, s in states.items() if s.not_applicable
+        },
+        "targets": {d: s.target_level for d, s in states.items() if s.target_level},
+    }
+    return questionnaire, own, reviewed, facts, settings
+
+
+def score_assessment(
+    session: Session, assessment: Assessment
+) -> tuple[Questionnaire, dict[str, Answer], dict[str, object], AssessmentScore]:
+    """Score the assessment from its stored answers and domain settings (no rules).
+
+    Scores use the reviewed value where the advisor gave one.
+    """
+    questionnaire, own, reviewed, facts, settings = _score_inputs(session, assessment)
+    answers = {**own, **reviewed}
+    return questionnaire, answers, facts, score(questionnaire, answers, facts, **settings)
 
 
 def compute_results(
     session: Session, assessment: Assessment, today: dt.date | None = None
 ) -> Results:
     """Score the assessment and evaluate every rule; pure engines, stored answers."""
-    questionnaire, answers, facts, scores = score_assessment(session, assessment)
+    questionnaire, own, reviewed, facts, settings = _score_inputs(session, assessment)
+    answers = {**own, **reviewed}  # as in score_assessment, which the dashboard's summaries use
+    scores = score(questionnaire, answers, facts, **settings)
+    self_scores = score(questionnaire, own, facts, **settings) if reviewed else None
     catalogue = current_catalogue(session)
     today = today or dt.date.today()
     evaluation = run(
         _rules(assessment.questionnaire_id, assessment.questionnaire_version),
         Context(questionnaire, answers, facts, scores, catalogue, today),
     )
-    return Results(questionnaire, answers, facts, scores, evaluation, catalogue, today)
+    return Results(
+        questionnaire,
+        answers,
+        facts,
+        scores,
+        evaluation,
+        catalogue,
+        today,
+        self_answers=own if reviewed else None,
+        self_scores=self_scores,
+    )
 
 
 def set_targets(

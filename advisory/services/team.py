@@ -146,6 +146,7 @@ def accept_invitation(session: Session, secret: str, *, name: str, password: str
             role=Role(payload["role"]),
             municipality=municipality,
             actor=inviter,
+            own_password=True,
         )
     except AccountError:
         session.rollback()

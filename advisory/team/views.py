@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from advisory.content import current_questionnaire
 from advisory.extensions import db
 from advisory.models import Role, StaffMember
+from advisory.security import sign_in
 from advisory.services import team
 from advisory.services.accounts import AccountError
 from advisory.services.tokens import TokenError
@@ -144,7 +145,7 @@ def join(token: str):
                 "team/join.html", form=None, problem=team_error_text(error.reason)
             ), 410
         else:
-            login_user(user)
+            sign_in(user)
             flash(_("Welcome! Your account has been created."), "success")
             return redirect(url_for("main.index"))
     return render_template(

@@ -1,0 +1,197 @@
+"""The advisor's review in a real browser: the whole life cycle on a tablet, and a review that
+survives losing the connection on a phone."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from advisory.content import current_questionnaire
+from advisory.extensions import db
+from advisory.models import Answer, AnswerReview, Assessment, Role, User
+from advisory.services.assessments import import_answers
+from advisory.services.lifecycle import transition
+from tests.browser.axe import violations
+from tests.browser.conftest import login
+from tests.conftest import PASSWORD
+
+VILLAGE = "07333001"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+ANSWERS = {
+    "strategy.digital_goals": {"status": "answered", "value": "own_strategy"},
+    "strategy.responsibility": {"status": "answered", "value": "side_task"},
+    "strategy.budget": {"status": "dont_know"},
+}
+
+
+@pytest.fixture
+def people(app, make_user, make_assessment, tmp_path):
+    app.config["EVIDENCE_FOLDER"] = str(tmp_path / "evidence")
+    editor = make_user(Role.MUNICIPAL_EDITOR, ags=VILLAGE)
+    advisor = make_user(Role.ADVISOR, scopes="07333")
+    assessment_id = make_assessment(VILLAGE, editor)
+    with app.app_context():
+        assessment = db.session.get(Assessment, assessment_id)
+        user = db.session.get(User, editor.id)
+        import_answers(db.session, assessment, current_questionnaire(), ANSWERS, user)
+    return editor, advisor, assessment_id
+
+
+def _no_violations(page):
+    assert violations(page) == [], page.url
+
+
+def _answer_card(page, question_id):
+    return page.locator(f"#r-{question_id.replace('.', '-')}")
+
+
+def test_submit_review_request_changes_resubmit_validate(
+    app, browser, live_server, people, foreign_requests
+):
+    from pypdf import PdfReader
+
+    editor, advisor, _assessment_id, base = *people, f"{live_server}/assessments/{people[2]}"
+    municipal = browser.new_context(locale="de-DE")
+    tablet = browser.new_context(locale="de-DE", viewport={"width": 768, "height": 1024})
+    for context in (municipal, tablet):
+        context.set_default_timeout(15_000)
+    mayor, visitor = municipal.new_page(), tablet.new_page()
+    try:
+        # The editor sees what is still open and submits anyway, with a note.
+        login(mayor, live_server, editor.email, PASSWORD)
+        mayor.goto(base)
+        mayor.get_by_role("link", name="Zur Prüfung einreichen").click()
+        expect(mayor.get_by_role("heading", name="1 Antwort „Weiß nicht“")).to_be_visible()
+        _no_violations(mayor)
+        mayor.get_by_label("Hinweis für die Beratung (freiwillig)").fill("Haushalt unklar")
+        mayor.get_by_role("button", name="Trotzdem einreichen").click()
+        expect(mayor.locator(".flash-success")).to_contain_text("eingereicht")
+
+        # The advisor on a tablet opens the review.
+        login(visitor, live_server, advisor.email, PASSWORD)
+        visitor.goto(f"{base}/review")
+        _no_violations(visitor)
+        visitor.get_by_role("button", name="Prüfung beginnen").click()
+        visitor.get_by_role("link", name="Strategie & Steuerung").first.click()
+        _no_violations(visitor)
+        card = _answer_card(visitor, "strategy.digital_goals")
+        card.get_by_label("Nirgends, es gibt keine schriftlichen digitalen Ziele").check()
+        card.get_by_label("Notiz", exact=True).fill("Kein Ratsbeschluss vorgelegt")
+        card.get_by_role("button", name="Geprüften Wert speichern").click()
+        expect(card.locator("[data-review-status]")).to_have_text("Gespeichert.")
+        card.locator("summary", has_text="Nachweis hinzufügen").click()
+        card.get_by_label("Datei (PDF, Bild oder Office-Dokument)").set_input_files(
+            {"name": "Protokoll.pdf", "mimeType": "application/pdf", "buffer": PDF}
+        )
+        card.get_by_role("button", name="Nachweis hinzufügen").click()
+        expect(visitor.locator(".flash-success")).to_contain_text("Nachweis")
+        card = _answer_card(visitor, "strategy.digital_goals")
+        expect(card.get_by_role("link", name="Protokoll.pdf")).to_be_visible()
+        expect(card.locator("[data-reviewed]")).to_contain_text("korrigiert")
+        visitor.get_by_label("Art", exact=True).select_option("observation")
+        visitor.get_by_label("Feststellung", exact=True).fill("Haushaltsstelle fehlt")
+        visitor.get_by_role("button", name="Feststellung erfassen").click()
+        expect(visitor.locator("#findings")).to_contain_text("Haushaltsstelle fehlt")
+        _no_violations(visitor)
+        visitor.goto(f"{base}/review")
+        visitor.get_by_label("Ihre Beobachtungen für die Kommune").fill("Bitte Haushalt klären")
+        visitor.get_by_role("button", name="Änderungen anfordern").click()
+        expect(visitor.locator("[data-status-badge]")).to_have_text("Änderungen angefordert")
+
+        # The editor sees the observation, changes the answer and submits again.
+        mayor.goto(base)
+        expect(mayor.locator(".review-box")).to_contain_text("Bitte Haushalt klären")
+        expect(mayor.locator(".review-box")).to_contain_text("Haushaltsstelle fehlt")
+        _no_violations(mayor)
+        mayor.goto(f"{base}/sections/strategy")
+        mayor.get_by_label(
+            "Eigene Haushaltsstelle oder eigenes Produkt für Digitalisierung"
+        ).check()
+        mayor.get_by_role("button", name="Antworten speichern").click()
+        expect(mayor.locator(".flash-success")).to_be_visible()
+        mayor.goto(f"{base}/submit")
+        expect(mayor.get_by_role("heading", name="0 Antworten „Weiß nicht“")).to_be_visible()
+        mayor.get_by_role("button", name="Trotzdem einreichen").click()
+        expect(mayor.locator(".flash-success")).to_contain_text("eingereicht")
+
+        # The advisor validates; the PDF is no draft and shows both values and the finding.
+        visitor.goto(f"{base}/review")
+        visitor.get_by_role("button", name="Prüfung beginnen").click()
+        visitor.get_by_role("button", name="Bestätigen", exact=True).click()
+        expect(visitor.locator("[data-status-badge]")).to_have_text("bestätigt")
+        response = tablet.request.get(f"{base}/report.pdf", timeout=180_000)
+        assert response.ok
+        pdf = PdfReader(io.BytesIO(response.body()))
+        text = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
+        assert "Entwurf" not in text
+        assert "Bestätigt von" in text or "bestätigt von" in text.lower()
+        assert "Haushaltsstelle fehlt" in text
+        assert "Kein Ratsbeschluss vorgelegt" in text and "Protokoll.pdf" in text
+        # Both values of the corrected answer: the self-assessed and the reviewed one.
+        assert "In einer eigenen, vom Rat beschlossenen" in text
+        assert "Nirgends, es gibt keine schriftlichen" in text
+        assert foreign_requests == []
+    finally:
+        municipal.close()
+        tablet.close()
+
+
+def test_review_changes_made_offline_are_sent_when_the_connection_returns(
+    app, browser, live_server, people
+):
+    editor, advisor, assessment_id = people
+    with app.app_context():
+        assessment = db.session.get(Assessment, assessment_id)
+        transition(db.session, assessment, "submit", db.session.get(User, editor.id))
+        transition(db.session, assessment, "start_review", db.session.get(User, advisor.id))
+    phone = browser.new_context(locale="de-DE", viewport={"width": 390, "height": 844})
+    phone.set_default_timeout(15_000)
+    page = phone.new_page()
+    try:
+        login(page, live_server, advisor.email, PASSWORD)
+        page.goto(f"{live_server}/assessments/{assessment_id}/review/sections/strategy")
+        _no_violations(page)
+        phone.set_offline(True)
+        choices = {
+            "strategy.digital_goals": "Nur informell, z. B. im Programm der Bürgermeisterin",
+            "strategy.responsibility": "Niemand ausdrücklich",
+            "strategy.budget": "Gar nicht",
+        }
+        for question_id, label in choices.items():
+            card = _answer_card(page, question_id)
+            card.get_by_label(label).check()
+            card.get_by_role("button", name="Geprüften Wert speichern").click()
+            expect(card.locator("[data-review-status]")).to_contain_text("Noch nicht gespeichert")
+        expect(page.locator("[data-offline-banner]")).to_be_visible()
+        with app.app_context():
+            assert db.session.scalars(select(AnswerReview)).all() == []
+        phone.set_offline(False)
+        for question_id in choices:
+            expect(_answer_card(page, question_id).locator("[data-review-status]")).to_have_text(
+                "Gespeichert."
+            )
+        with app.app_context():
+            stored = {
+                r.question_id: r.value
+                for r in db.session.scalars(
+                    select(AnswerReview).where(AnswerReview.assessment_id == assessment_id)
+                )
+            }
+            own = {
+                r.question_id: r.status
+                for r in db.session.scalars(
+                    select(Answer).where(Answer.assessment_id == assessment_id)
+                )
+            }
+        assert stored == {
+            "strategy.digital_goals": "informal",
+            "strategy.responsibility": "none",
+            "strategy.budget": "none",
+        }
+        assert own["strategy.budget"] == "dont_know"  # the self-assessed value stays
+        assert page.evaluate("localStorage.getItem('advisory.review.queue')") == "{}"
+    finally:
+        phone.close()
