@@ -12,6 +12,7 @@ AREAS: dict[str, frozenset[Role]] = {
         {Role.MUNICIPAL_EDITOR, Role.MUNICIPAL_VIEWER, Role.ADVISOR, Role.TRAINER, Role.ADMIN}
     ),
     "admin": frozenset({Role.ADMIN}),
+    "portfolio": frozenset({Role.ADVISOR, Role.TRAINER, Role.ADMIN}),
     "catalogue_review": frozenset({Role.CURATOR, Role.ADMIN}),
     "team": frozenset({Role.MUNICIPAL_EDITOR, Role.MUNICIPAL_VIEWER}),
     "training": frozenset({Role.TRAINER, Role.ADMIN}),

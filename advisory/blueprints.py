@@ -15,6 +15,7 @@ from advisory.directory import ATTRIBUTION
 from advisory.main.views import bp as main
 from advisory.municipalities.views import bp as municipalities
 from advisory.plan.views import bp as plan
+from advisory.portfolio.views import bp as portfolio
 from advisory.procurement.views import bp as procurement
 from advisory.report.views import bp as report
 from advisory.review.views import bp as review
@@ -35,6 +36,7 @@ def register_blueprints(app: Flask) -> None:
         report,
         plan,
         review,
+        portfolio,
     ):
         app.register_blueprint(blueprint)
     for blueprint in (team, training):
@@ -59,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
         finding_kind_label=wording.finding_kind_label,
         severity_label=wording.severity_label,
         step_label=wording.step_label,
+        size_label=wording.size_label,
     )
     app.jinja_env.filters.update(format_number=format_decimal, format_decimal=format_decimal)
     app.jinja_env.add_extension("jinja2.ext.do")

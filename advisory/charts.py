@@ -219,3 +219,103 @@ def roadmap_figure(bars: list[RoadmapBar], lang: str = "de") -> go.Figure:
 
 def _wrap(label: str) -> str:
     return label.replace(" & ", " &<br>").replace(", ", ",<br>")
+
+
+@dataclass(frozen=True)
+class HeatmapRow:
+    """One municipality's gated level per domain (None: not applicable or no level yet)."""
+
+    label: str
+    levels: tuple[int | None, ...]
+
+
+_HEAT_WORDS = {
+    "de": {"level": "Stufe", "none": "keine Stufe"},
+    "en": {"level": "Level", "none": "no level"},
+}
+# Light to dark blue: level 1 to 5; every step keeps the level text readable on it.
+HEAT_SCALE = [
+    [0.0, "#eef4fa"],
+    [0.25, "#bcd4ea"],
+    [0.5, "#7eabd6"],
+    [0.75, "#3c78b5"],
+    [1.0, "#0b3d6e"],
+]
+
+
+def heatmap_figure(rows: list[HeatmapRow], domains: list[str], lang: str = "de") -> go.Figure:
+    """Municipalities (rows) × domains (columns), coloured by the gated level 1-5."""
+    words = _HEAT_WORDS.get(lang, _HEAT_WORDS["de"])
+    figure = go.Figure(
+        go.Heatmap(
+            z=[list(r.levels) for r in rows],
+            x=[_wrap(d) for d in domains],
+            y=[r.label for r in rows],
+            zmin=1,
+            zmax=5,
+            colorscale=HEAT_SCALE,
+            text=[[str(v) if v is not None else "–" for v in r.levels] for r in rows],
+            texttemplate="%{text}",
+            hovertemplate="%{y}<br>%{x}: " + words["level"] + " %{text}<extra></extra>",
+            colorbar={"title": {"text": words["level"]}, "tickvals": [1, 2, 3, 4, 5]},
+            xgap=2,
+            ygap=2,
+        )
+    )
+    figure.update_layout(
+        **_layout(
+            xaxis={"side": "top", "tickangle": -40, "automargin": True},
+            yaxis={"autorange": "reversed", "automargin": True},
+            height=max(320, 28 * len(rows) + 220),
+            margin={"l": 60, "r": 20, "t": 160, "b": 20},
+        )
+    )
+    return figure
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    """One municipality's levels per domain, one value per label of the chart."""
+
+    name: str
+    levels: tuple[int | None, ...]
+
+
+SERIES_COLOURS = ("#0b5394", "#b35900", "#1b7a3e", "#7b2d8e", "#5b6770", "#a61b29")
+SERIES_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+
+
+def compare_radar_figure(series: list[ChartSeries], domains: list[str]) -> go.Figure:
+    """Overlay the levels per domain of 2-6 municipalities on one 0-5 radar.
+
+    Each line has its own colour and dash pattern, so that it can be told apart without colour.
+    """
+    labels = [_wrap(d) for d in domains] + ([_wrap(domains[0])] if domains else [])
+    figure = go.Figure()
+    for index, one in enumerate(series):
+        values = [v if v is not None else 0 for v in one.levels]
+        figure.add_trace(
+            go.Scatterpolar(
+                r=values + values[:1],
+                theta=labels,
+                name=one.name,
+                mode="lines+markers",
+                line={
+                    "color": SERIES_COLOURS[index % len(SERIES_COLOURS)],
+                    "width": 2,
+                    "dash": SERIES_DASHES[index % len(SERIES_DASHES)],
+                },
+            )
+        )
+    figure.update_layout(
+        **_layout(
+            polar={
+                "radialaxis": {"range": [0, 5], "tickvals": [1, 2, 3, 4, 5], "angle": 90},
+                "angularaxis": {"tickfont": {"size": 11}},
+            },
+            showlegend=True,
+            height=560,
+            margin={"l": 130, "r": 130, "t": 50, "b": 40},
+        )
+    )
+    return figure

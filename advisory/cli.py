@@ -56,6 +56,7 @@ def _commands() -> tuple[click.Command, ...]:
         score_command,
         report_command,
         import_command,
+        refresh_summaries_command,
         db_group,
     )
 
@@ -265,6 +266,18 @@ def import_command(file: Path, email: str | None) -> None:
     except AssessmentImportError as error:
         raise click.ClickException(str(error)) from error
     click.echo(assessment.id)
+
+
+@click.command("refresh-summaries")
+@click.option("--stale", is_flag=True, help="Only missing and out-of-date summaries.")
+@with_appcontext
+def refresh_summaries_command(stale: bool) -> None:
+    """Recompute the portfolio summaries of every inventory (run after upgrades)."""
+    from advisory.services.portfolio import refresh_summaries
+
+    started = time.perf_counter()
+    count = refresh_summaries(db.session, only_stale=stale)
+    click.echo(f"Summaries refreshed: {count} ({time.perf_counter() - started:.1f} s).")
 
 
 @click.command("seed-demo")

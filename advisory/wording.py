@@ -454,3 +454,16 @@ def evidence_error_text(code: str, **details: object) -> str:
     """Return the sentence for a refused piece of evidence."""
     text = str(_EVIDENCE_ERRORS.get(code, code))
     return text % details if details else text
+
+
+_SIZE_CLASSES = {
+    "rural": _l("Rural municipality (under 5,000 inhabitants)"),
+    "small_town": _l("Small town (5,000 to 20,000)"),
+    "medium_town": _l("Medium-sized town (20,000 to 100,000)"),
+    "city": _l("City (100,000 and more)"),
+}
+
+
+def size_label(size_class: str) -> str:
+    """Name a size class of municipalities (after the BBSR's town and municipality types)."""
+    return str(_SIZE_CLASSES.get(size_class, size_class))

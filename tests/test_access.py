@@ -11,6 +11,7 @@ from tests.training_data import make_training
 MUNICIPAL = {Role.MUNICIPAL_EDITOR, Role.MUNICIPAL_VIEWER}
 DIRECTORY_ROLES = MUNICIPAL | {Role.ADVISOR, Role.TRAINER, Role.ADMIN}
 EVERYONE = set(Role)
+PORTFOLIO_ROLES = {Role.ADVISOR, Role.TRAINER, Role.ADMIN}
 PUBLIC = None
 
 # Every route of the app: who may reach it. A new route fails test_every_route_is_listed until
@@ -94,6 +95,11 @@ ROUTES: dict[str, set[Role] | None] = {
     "review.delete_finding": {Role.ADVISOR, Role.ADMIN},
     "review.save_record": {Role.ADVISOR, Role.ADMIN},
     "review.guide": {Role.ADVISOR, Role.ADMIN},
+    "portfolio.dashboard": PORTFOLIO_ROLES,
+    "portfolio.heatmap": PORTFOLIO_ROLES,
+    "portfolio.compare": PORTFOLIO_ROLES,
+    "portfolio.export_csv": PORTFOLIO_ROLES,
+    "portfolio.export_xlsx": PORTFOLIO_ROLES,
 }
 # Routes naming an object that the walk below cannot create (an uploaded file): for allowed
 # roles "not found" is the expected answer; tests/test_review.py walks them with real objects.

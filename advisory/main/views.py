@@ -23,6 +23,7 @@ from advisory.access import can_edit_answers, visible_municipality_ids
 from advisory.extensions import db
 from advisory.models import Municipality, Role
 from advisory.services.assessments import inventories_in
+from advisory.services.portfolio import PortfolioFilters, portfolio_page
 from advisory.services.team import assigned_to
 from advisory.views import is_safe_redirect
 
@@ -33,21 +34,16 @@ bp = Blueprint("main", __name__)
 @login_required
 def index():
     role = Role(current_user.role)
-    municipalities, inventories = [], []
-    if role.is_municipal or role.has_scope or role is Role.ADMIN:
-        visible = visible_municipality_ids(current_user)
-        inventories = inventories_in(db.session, visible)
-        if role is not Role.ADMIN:
-            municipalities = db.session.scalars(
-                select(Municipality)
-                .where(Municipality.id.in_(visible))
-                .order_by(Municipality.population.desc())
-                .limit(20)
-            ).all()
+    inventories, portfolio = [], None
+    if role.is_municipal:
+        inventories = inventories_in(db.session, visible_municipality_ids(current_user))
+    elif role.has_scope or role is Role.ADMIN:
+        # The first rows of the portfolio dashboard: waiting for the advisor first.
+        portfolio = portfolio_page(db.session, current_user, PortfolioFilters(per_page=10))
     return render_template(
         "main/index.html",
         role=role,
-        municipalities=municipalities,
+        portfolio=portfolio,
         inventories=inventories,
         may_start=role.is_municipal and can_edit_answers(current_user, current_user.municipality)
         if current_user.municipality

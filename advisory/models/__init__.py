@@ -16,6 +16,7 @@ from advisory.models.base import NAMING_CONVENTION, Base, UTCDateTime, utcnow
 from advisory.models.catalogue import CatalogueEntry, SolutionEdit, SolutionReview
 from advisory.models.directory import Municipality
 from advisory.models.plan import PlanItem, PlanStatus
+from advisory.models.portfolio import InventorySummary
 from advisory.models.review import AnswerReview, Evidence, Finding, ReviewRecord, StatusChange
 from advisory.models.security import LoginSession, RateLimitWindow
 from advisory.models.team import DomainAssignment, OneTimeToken, StaffMember
@@ -40,6 +41,7 @@ __all__ = [
     "DomainAssignment",
     "Evidence",
     "Finding",
+    "InventorySummary",
     "LoginSession",
     "Municipality",
     "OneTimeToken",

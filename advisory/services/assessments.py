@@ -119,6 +119,7 @@ def start_assessment(
                 updated_by_id=user.id,
             )
         )
+    summarise(session, assessment)
     session.commit()
     return assessment
 
@@ -299,8 +300,17 @@ def save_answer(
         .values(revision=Assessment.revision + 1, updated_at=now)
         .execution_options(synchronize_session=False)
     )
+    summarise(session, assessment)
     session.commit()
     return SaveResult(row, changed=True, revision=revision)
+
+
+def summarise(session: Session, assessment: Assessment) -> None:
+    """Keep the inventory's portfolio summary in step, in the same transaction."""
+    # Imported here: the portfolio service scores through services.results, which imports this.
+    from advisory.services.portfolio import refresh_summary
+
+    refresh_summary(session, assessment)
 
 
 def _same(row: AnswerRow, new: Mapping[str, object]) -> bool:
@@ -384,6 +394,7 @@ def set_domain_applicability(
         .values(revision=Assessment.revision + 1, updated_at=state.updated_at)
         .execution_options(synchronize_session=False)
     )
+    summarise(session, assessment)
     session.commit()
 
 
@@ -495,6 +506,7 @@ def import_answers(
         )
     assessment.revision += 1
     assessment.updated_at = now
+    summarise(session, assessment)
     session.commit()
     return refused
 

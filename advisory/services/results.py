@@ -18,6 +18,7 @@ from advisory.services.assessments import (
     domain_states,
     load_answers,
     municipality_facts,
+    summarise,
 )
 from advisory.services.catalogue import current_catalogue, shipped_catalogue
 from advisory.services.review import reviewed_answers
@@ -116,17 +117,13 @@ def _fitting_rules(questionnaire: Questionnaire, problems: Iterable) -> tuple[Ru
         return ()
 
 
-def compute_results(
-    session: Session, assessment: Assessment, today: dt.date | None = None
-) -> Results:
-    """Score the assessment and evaluate every rule; pure engines, stored answers."""
+def _score_inputs(session: Session, assessment: Assessment):
+    """Return questionnaire, own answers, reviewed answers, facts and domain settings."""
     questionnaire = pinned_questionnaire(
         assessment.questionnaire_id, assessment.questionnaire_version
     )
     own = load_answers(session, assessment)
     reviewed = reviewed_answers(session, assessment)
-    # Scores use the reviewed value where the advisor gave one.
-    answers = {**own, **reviewed}
     facts = municipality_facts(assessment.municipality)
     states = domain_states(session, assessment)
     settings = {
@@ -135,6 +132,27 @@ def compute_results(
         },
         "targets": {d: s.target_level for d, s in states.items() if s.target_level},
     }
+    return questionnaire, own, reviewed, facts, settings
+
+
+def score_assessment(
+    session: Session, assessment: Assessment
+) -> tuple[Questionnaire, dict[str, Answer], dict[str, object], AssessmentScore]:
+    """Score the assessment from its stored answers and domain settings (no rules).
+
+    Scores use the reviewed value where the advisor gave one.
+    """
+    questionnaire, own, reviewed, facts, settings = _score_inputs(session, assessment)
+    answers = {**own, **reviewed}
+    return questionnaire, answers, facts, score(questionnaire, answers, facts, **settings)
+
+
+def compute_results(
+    session: Session, assessment: Assessment, today: dt.date | None = None
+) -> Results:
+    """Score the assessment and evaluate every rule; pure engines, stored answers."""
+    questionnaire, own, reviewed, facts, settings = _score_inputs(session, assessment)
+    answers = {**own, **reviewed}  # as in score_assessment, which the dashboard's summaries use
     scores = score(questionnaire, answers, facts, **settings)
     self_scores = score(questionnaire, own, facts, **settings) if reviewed else None
     catalogue = current_catalogue(session)
@@ -179,6 +197,7 @@ def set_targets(
         .values(revision=Assessment.revision + 1, updated_at=now)
         .execution_options(synchronize_session=False)
     )
+    summarise(session, assessment)
     session.commit()
 
 

@@ -26,6 +26,7 @@ from advisory.services.assessments import (
     domain_states,
     load_answers,
     municipality_facts,
+    summarise,
 )
 from questionnaires import Answer, Question, Questionnaire, visible_questions
 
@@ -144,6 +145,7 @@ def _touch(session: Session, assessment: Assessment, now: dt.datetime) -> None:
         .values(revision=Assessment.revision + 1, updated_at=now)
         .execution_options(synchronize_session=False)
     )
+    summarise(session, assessment)  # reviewed values change the dashboard's scores
 
 
 def findings(session: Session, assessment: Assessment) -> list[Finding]:

@@ -1,0 +1,1 @@
+"""The advisors' portfolio dashboard: list, heat map, comparison and exports."""
