@@ -1,7 +1,7 @@
 """team and training
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0006
 Create Date: 2026-12-03 11:58:15.369493
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import advisory.models
 
 revision = "0007"
-down_revision = "0009"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

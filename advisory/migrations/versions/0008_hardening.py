@@ -1,7 +1,7 @@
 """hardening: server-side sessions, shared rate-limit counters, password change on sign-in
 
-Revision ID: 0010
-Revises: 0004
+Revision ID: 0008
+Revises: 0007
 """
 
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ from alembic import op
 
 import advisory.models
 
-revision = "0010"
+revision = "0008"
 down_revision = "0007"
 branch_labels = None
 depends_on = None

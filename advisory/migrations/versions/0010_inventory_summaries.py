@@ -1,7 +1,7 @@
 """inventory summaries for the portfolio dashboard
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-03 12:00:00
 
 The table starts empty: `advisory refresh-summaries` fills it after the upgrade, and the
@@ -13,8 +13,8 @@ from alembic import op
 
 import advisory.models
 
-revision = "0006"
-down_revision = "0005"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """review and life cycle
 
-Revision ID: 0005
-Revises: 0009
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-03 11:59:25.230278
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 import advisory.models
 
-revision = "0005"
-down_revision = "0010"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """action plan
 
-Revision ID: 0008
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-03 13:00:00
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 import advisory.models
 
-revision = "0008"
+revision = "0005"
 down_revision = "0004"
 branch_labels = None
 depends_on = None

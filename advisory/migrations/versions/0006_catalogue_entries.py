@@ -1,7 +1,7 @@
 """catalogue entries created or fully edited by curators
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-03 12:20:00
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 import advisory.models
 
-revision = "0009"
-down_revision = "0008"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
