@@ -27,6 +27,8 @@ ROUTES: dict[str, set[Role] | None] = {
     "auth.login": PUBLIC,
     "auth.logout": EVERYONE,
     "auth.password": EVERYONE,
+    "auth.forgot_password": PUBLIC,
+    "auth.reset_password": PUBLIC,
     "municipalities.search": DIRECTORY_ROLES,
     "municipalities.search_json": DIRECTORY_ROLES,
     "municipalities.show": DIRECTORY_ROLES,
