@@ -135,6 +135,8 @@ _EVENTS = {
     "catalogue_list": _l("Catalogue training listed"),
     "invitation_created": _l("Colleague invited"),
     "invitation_accepted": _l("Invitation accepted"),
+    "password_reset_requested": _l("Password reset link requested"),
+    "password_reset_by_link": _l("Password reset with an e-mailed link"),
 }
 
 
@@ -373,6 +375,26 @@ _TEAM_ERRORS = {
         "sessions first."
     ),
 }
+
+
+_RESET_LINK_ERRORS = {
+    "unknown": _l(
+        "This password reset link is not valid. Check that you copied the whole link, or request "
+        "a new one."
+    ),
+    "used": _l(
+        "This password reset link has already been used. Sign in with your new password, or "
+        "request a new link."
+    ),
+    "expired": _l(
+        "This password reset link has expired; links are valid for one hour. Request a new one."
+    ),
+}
+
+
+def reset_link_error_text(reason: str) -> str:
+    """Return the user-facing sentence for a password reset link that cannot be used."""
+    return str(_RESET_LINK_ERRORS.get(reason, _RESET_LINK_ERRORS["unknown"]))
 
 
 def team_error_text(code: str, **values) -> str:

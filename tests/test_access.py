@@ -27,6 +27,8 @@ ROUTES: dict[str, set[Role] | None] = {
     "auth.login": PUBLIC,
     "auth.logout": EVERYONE,
     "auth.password": EVERYONE,
+    "auth.forgot_password": PUBLIC,
+    "auth.reset_password": PUBLIC,
     "municipalities.search": DIRECTORY_ROLES,
     "municipalities.search_json": DIRECTORY_ROLES,
     "municipalities.show": DIRECTORY_ROLES,
@@ -101,9 +103,10 @@ ROUTES: dict[str, set[Role] | None] = {
     "portfolio.export_csv": PORTFOLIO_ROLES,
     "portfolio.export_xlsx": PORTFOLIO_ROLES,
 }
-# Routes naming an object that the walk below cannot create (an uploaded file): for allowed
-# roles "not found" is the expected answer; tests/test_review.py walks them with real objects.
-NEEDS_OBJECT = {"review.evidence_file"}
+# Routes naming an object that the walk below cannot create (an uploaded file, a reset link):
+# for allowed roles "not found" is the expected answer; tests/test_review.py and
+# tests/test_password_reset.py use real ones.
+NEEDS_OBJECT = {"review.evidence_file", "auth.reset_password"}
 
 # Route arguments that name an object belonging to one municipality (catalogue entries do not).
 TENANT_ARGUMENTS = {"ags", "assessment_id", "user_id", "session_id", "participant_id", "staff_id"}

@@ -35,3 +35,24 @@ class PasswordForm(FlaskForm):
         description=_l("At least 12 characters. A sentence of several words is easy to remember."),
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("Email address"),
+        validators=[
+            DataRequired(_l("Please enter your email address.")),
+            Email(_l("Please enter a valid email address, e.g. name@gemeinde.de.")),
+            Length(max=254),
+        ],
+        render_kw={"autocomplete": "username"},
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(_l("Please enter a new password.")), Length(max=200)],
+        description=_l("At least 12 characters. A sentence of several words is easy to remember."),
+        render_kw={"autocomplete": "new-password"},
+    )

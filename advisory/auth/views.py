@@ -1,4 +1,4 @@
-"""Sign-in, sign-out and password change."""
+"""Sign-in, sign-out, password change and forgotten passwords."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from advisory.auth.forms import LoginForm, PasswordForm
+from advisory.auth.forms import ForgotPasswordForm, LoginForm, PasswordForm, ResetPasswordForm
 from advisory.extensions import db
 from advisory.security import SESSION_ID_KEY, sign_in
 from advisory.services.accounts import (
@@ -27,8 +27,11 @@ from advisory.services.accounts import (
     end_session,
     record_event,
 )
+from advisory.services.mail import mail_enabled
+from advisory.services.password_reset import request_reset, reset_link, reset_with_link
+from advisory.services.tokens import TokenError
 from advisory.views import is_safe_redirect
-from advisory.wording import account_error_text
+from advisory.wording import account_error_text, reset_link_error_text
 
 bp = Blueprint("auth", __name__)
 
@@ -76,7 +79,9 @@ def login():
                 target = form.next.data or ""
                 return redirect(target if is_safe_redirect(target) else url_for("main.index"))
     status = 200 if error is None and not form.errors else 422
-    return render_template("auth/login.html", form=form, error=error), status
+    return render_template(
+        "auth/login.html", form=form, error=error, mail_enabled=mail_enabled()
+    ), status
 
 
 @bp.post("/logout")
@@ -122,3 +127,64 @@ def password():
             return redirect(url_for("main.index"))
     status = 422 if form.errors else 200
     return render_template("auth/password.html", form=form), status
+
+
+def _reset_message(link: str, expires_at) -> tuple[str, str]:
+    subject = _("Reset your password for the Smart City Advisory")
+    body = _(
+        "Someone asked to reset the password of your account at the Smart City Advisory.\n\n"
+        "Open this link to choose a new password:\n%(link)s\n\n"
+        "The link can be used once and is valid until %(until)s. If you did not ask for it, "
+        "ignore this message; your password stays as it is.",
+        link=link,
+        until=format_datetime(expires_at, "short"),
+    )
+    return subject, body
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+def forgot_password():
+    if current_user.is_authenticated:
+        return redirect(url_for("auth.password"))
+    if not mail_enabled():
+        return render_template("auth/forgot_password.html", form=None, sent=False)
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        request_reset(
+            db.session,
+            form.email.data,
+            link_for=lambda secret: url_for("auth.reset_password", token=secret, _external=True),
+            message=_reset_message,
+            remote_addr=request.remote_addr,
+        )
+        return render_template("auth/forgot_password.html", form=None, sent=True)
+    status = 422 if form.errors else 200
+    return render_template("auth/forgot_password.html", form=form, sent=False), status
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        reset_link(db.session, token)
+    except TokenError as error:
+        return render_template(
+            "auth/reset_password.html", form=None, problem=reset_link_error_text(error.reason)
+        ), 410 if error.reason != "unknown" else 404
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            reset_with_link(db.session, token, form.password.data)
+        except AccountError as error:
+            form.password.errors.append(account_error_text(str(error)))
+        except TokenError as error:
+            return render_template(
+                "auth/reset_password.html", form=None, problem=reset_link_error_text(error.reason)
+            ), 410
+        else:
+            if current_user.is_authenticated:
+                logout_user()
+            session.clear()
+            flash(_("Your password has been changed. Sign in with your new password."), "success")
+            return redirect(url_for("auth.login"))
+    status = 422 if form.errors else 200
+    return render_template("auth/reset_password.html", form=form, problem=None), status
