@@ -83,6 +83,19 @@ with app.app_context():
 DEFAULT_PORT = int(os.environ.get("ADVISORY_BENCH_PORT", "58741"))
 
 
+def start_gunicorn(url: str, port: int) -> subprocess.Popen:
+    """Start the app under gunicorn with the shipped configuration (2 workers) on the port."""
+    env = {
+        **os.environ,
+        "ADVISORY_DATABASE_URL": url,
+        "ADVISORY_SECRET_KEY": "b" * 40,
+        "ADVISORY_SESSION_COOKIE_SECURE": "false",
+    }
+    command = [BIN / "gunicorn", "--config", str(ROOT / "advisory" / "gunicorn_conf.py")]
+    command += ["--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
+    return subprocess.Popen([*command, "advisory:create_app()"], env=env, cwd=ROOT)
+
+
 def check_port(port: int) -> int:
     """Return the port if it is free on loopback; stop with a clear message otherwise."""
     with socket.socket() as sock:
@@ -163,28 +176,7 @@ def main() -> None:
         url = os.environ.get("ADVISORY_BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
         assessment = prepare(url)
         port = check_port(args.port)
-        env = {
-            **os.environ,
-            "ADVISORY_DATABASE_URL": url,
-            "ADVISORY_SECRET_KEY": "b" * 40,
-            "ADVISORY_SESSION_COOKIE_SECURE": "false",
-        }
-        server = subprocess.Popen(
-            [
-                BIN / "gunicorn",
-                "--config",
-                str(ROOT / "advisory" / "gunicorn_conf.py"),
-                "--workers",
-                "2",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-                "advisory:create_app()",
-            ],
-            env=env,
-            cwd=ROOT,
-        )
+        server = start_gunicorn(url, port)
         try:
             base = f"http://127.0.0.1:{port}"
             for _ in range(150):

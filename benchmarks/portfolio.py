@@ -205,28 +205,7 @@ def main() -> None:
         url = os.environ.get("ADVISORY_BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
         prepare(url, bench.EMAIL, bench.PASSWORD)
         port = bench.check_port(args.port)
-        env = {
-            **os.environ,
-            "ADVISORY_DATABASE_URL": url,
-            "ADVISORY_SECRET_KEY": "b" * 40,
-            "ADVISORY_SESSION_COOKIE_SECURE": "false",
-        }
-        server = subprocess.Popen(
-            [
-                BIN / "gunicorn",
-                "--config",
-                str(ROOT / "advisory" / "gunicorn_conf.py"),
-                "--workers",
-                "2",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-                "advisory:create_app()",
-            ],
-            env=env,
-            cwd=ROOT,
-        )
+        server = bench.start_gunicorn(url, port)
         lines = []
         try:
             base = f"http://127.0.0.1:{port}"
