@@ -373,18 +373,8 @@ def _read_trainings(reader: Reader, data: Any) -> list[Training]:
         entry = reader.mapping(item, path, required, ("url", "notes"))
         if entry is None:
             continue
-        tid = reader.string(entry.get("id"), join(path, "id"), SLUG)
-        if tid in seen:
-            reader.problem(join(path, "id"), f"duplicate id {tid!r}", "give each an own id")
-        seen.add(tid)
-        verified = reader.boolean(entry.get("verified"), join(path, "verified"))
-        notes = reader.optional_text(entry.get("notes"), join(path, "notes"))
-        if not verified and notes is None:
-            reader.problem(
-                join(path, "notes"),
-                "an unverified training needs notes saying what could not be verified",
-                "add notes: {de: ..., en: ...}",
-            )
+        tid = reader.unique_id(entry.get("id"), join(path, "id"), SLUG, seen)
+        verified, notes = reader.verified_with_note(entry, path, "notes", "training")
         trainings.append(
             Training(
                 id=tid,

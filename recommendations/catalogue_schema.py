@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +94,28 @@ class Reader:
         if pattern is not None and not pattern.match(value):
             self.problem(path, f"{value!r} has the wrong form", f"match {pattern.pattern}")
         return value
+
+    def unique_id(self, value: Any, path: str, pattern: re.Pattern[str], seen: set[str]) -> str:
+        """Read an id that must not repeat among the ids already in `seen` (which it joins)."""
+        ident = self.string(value, path, pattern)
+        if ident in seen:
+            self.problem(path, f"duplicate id {ident!r}", "give each an own id")
+        seen.add(ident)
+        return ident
+
+    def verified_with_note(
+        self, entry: Mapping[str, Any], path: str, note_key: str, what: str
+    ) -> tuple[bool, Text | None]:
+        """Read `verified` and the note; an unverified entry must say what could not be checked."""
+        verified = self.boolean(entry.get("verified"), join(path, "verified"))
+        note = self.optional_text(entry.get(note_key), join(path, note_key))
+        if not verified and note is None:
+            self.problem(
+                join(path, note_key),
+                f"an unverified {what} needs {note_key!r} saying what could not be verified",
+                f"add {note_key}: {{de: ..., en: ...}}",
+            )
+        return verified, note
 
     def optional_string(self, value: Any, path: str) -> str | None:
         return None if value is None else self.string(value, path)

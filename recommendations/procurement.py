@@ -281,18 +281,8 @@ def _read_references(reader: Reader, value: Any) -> list[TenderReference]:
         entry = reader.mapping(item, path, ("id", "title", "verified"), ("note", "url"))
         if entry is None:
             continue
-        rid = reader.string(entry.get("id"), join(path, "id"), ID)
-        if rid in seen:
-            reader.problem(join(path, "id"), f"duplicate id {rid!r}", "give each an own id")
-        seen.add(rid)
-        verified = reader.boolean(entry.get("verified"), join(path, "verified"))
-        note = reader.optional_text(entry.get("note"), join(path, "note"))
-        if not verified and note is None:
-            reader.problem(
-                join(path, "note"),
-                "an unverified reference needs a note saying what could not be verified",
-                "add note: {de: ..., en: ...}",
-            )
+        rid = reader.unique_id(entry.get("id"), join(path, "id"), ID, seen)
+        verified, note = reader.verified_with_note(entry, path, "note", "reference")
         result.append(
             TenderReference(
                 id=rid,
@@ -382,10 +372,7 @@ def _read_types(
         entry = reader.mapping(item, path, required)
         if entry is None:
             continue
-        tid = reader.string(entry.get("id"), join(path, "id"), ID)
-        if tid in seen:
-            reader.problem(join(path, "id"), f"duplicate id {tid!r}", "give each an own id")
-        seen.add(tid)
+        tid = reader.unique_id(entry.get("id"), join(path, "id"), ID, seen)
         cats = reader.choices(
             entry.get("categories"), join(path, "categories"), categories, allow_empty=False
         )

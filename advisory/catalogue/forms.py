@@ -97,17 +97,7 @@ def solution_fields(domains: dict[str, str], new: bool) -> tuple[Field, ...]:
         Field("website", _l("Website"), "line"),
     ]
     if new:
-        fields.insert(
-            0,
-            Field(
-                "id",
-                _l("Identifier"),
-                "line",
-                hint=_l(
-                    "Lower-case letters, digits and hyphens, e.g. open-council; cannot change."
-                ),
-            ),
-        )
+        fields.insert(0, _id_field())
     return tuple(fields)
 
 
@@ -133,17 +123,7 @@ def training_fields(domains: dict[str, str], new: bool) -> tuple[Field, ...]:
         Field("notes", _l("Notes (what could not be verified)"), "area"),
     ]
     if new:
-        fields.insert(
-            0,
-            Field(
-                "id",
-                _l("Identifier"),
-                "line",
-                hint=_l(
-                    "Lower-case letters, digits and hyphens, e.g. open-council; cannot change."
-                ),
-            ),
-        )
+        fields.insert(0, _id_field())
     return tuple(fields)
 
 
@@ -243,3 +223,13 @@ def field_of(path: str, fields: tuple[Field, ...]) -> str:
         if field.key.split(".")[0] == head:
             return field.name
     return "form"
+
+
+def _id_field() -> Field:
+    """The identifier, asked only when an entry is created (reviews refer to it)."""
+    return Field(
+        "id",
+        _l("Identifier"),
+        "line",
+        hint=_l("Lower-case letters, digits and hyphens, e.g. open-council; cannot change."),
+    )
