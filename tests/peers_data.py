@@ -88,3 +88,27 @@ def add_inventory(
             db.session.add(row)
         db.session.commit()
         return assessment.id
+
+
+def make_cooperation(app, ags: str, partner: str | None = None) -> dict[str, int]:
+    """Store a cooperation request from `ags` to a neighbour; return {"request_id": id}."""
+    from advisory.models import CooperationMessage, CooperationRequest
+
+    with app.app_context():
+        sender = db.session.scalar(select(Municipality).where(Municipality.ags == ags))
+        neighbour = Municipality.state_code == sender.state_code  # München has no district peer
+        if partner:
+            neighbour = Municipality.ags == partner
+        recipient = db.session.scalar(
+            select(Municipality)
+            .where(neighbour, Municipality.id != sender.id, Municipality.population > 0)
+            .order_by(Municipality.district_code != sender.district_code, Municipality.ags)
+            .limit(1)
+        )
+        request = CooperationRequest(
+            from_municipality_id=sender.id, to_municipality_id=recipient.id, domain_id="strategy"
+        )
+        request.messages.append(CooperationMessage(municipality_id=sender.id, text="Hello"))
+        db.session.add(request)
+        db.session.commit()
+        return {"request_id": request.id}

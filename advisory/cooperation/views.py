@@ -101,8 +101,8 @@ def _suggestions_page(assessment: Assessment, failed=None, error: str | None = N
     forms = {}
     for s in suggestions:
         form = RequestForm(prefix=f"to-{s.ags}", formdata=None)
-        if failed is not None and failed.prefix == form.prefix:
-            form = failed
+        if failed is not None and failed[0] == s.ags:
+            form = failed[1]
         form.domain.choices = [("", _("– several or none –"))] + [
             (d.domain_id, titles.get(d.domain_id, d.domain_id)) for d in s.domains
         ]
@@ -144,10 +144,12 @@ def send(assessment_id: int):
         return _suggestions_page(
             assessment, error=cooperation_error_text("unknown_partner"), status=400
         )
+    if not service.may_be_contacted(db.session, partner):
+        return _suggestions_page(assessment, error=cooperation_error_text("not_named"), status=400)
     form = RequestForm(prefix=f"to-{ags}")
     form.domain.choices = [("", "")] + [(d.id, d.id) for d in current_questionnaire().domains]
     if not form.validate_on_submit():
-        return _suggestions_page(assessment, failed=form, status=400)
+        return _suggestions_page(assessment, failed=(ags, form), status=400)
     try:
         created = service.send_request(
             db.session,
