@@ -177,3 +177,10 @@ def test_results_and_report_show_the_peer_median_and_its_group(
 def _names(app, keys: list[str]) -> list[str]:
     with app.app_context():
         return list(db.session.scalars(select(Municipality.name).where(Municipality.ags.in_(keys))))
+
+
+def test_the_demo_shows_a_peer_median_for_the_demo_village(app, runner):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    result = _medians(app)
+    assert result.group is not None and result.group.count >= MIN_PEERS
+    assert result.any
