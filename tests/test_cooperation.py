@@ -79,7 +79,7 @@ def test_the_suggestion_page_names_no_opted_out_municipality(app, auth, make_use
         token_from=f"/assessments/{own}/cooperation",
     )
     assert response.status_code == 400
-    assert "has not agreed to be contacted" in response.get_data(as_text=True)
+    assert "hat nicht zugestimmt" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(CooperationRequest)) is None
 
@@ -95,7 +95,7 @@ def test_a_request_is_sent_answered_and_closed(app, auth, make_user, make_assess
     auth.login(editor.email)
     path = f"/assessments/{own}/cooperation"
     empty = auth.post(path, {"partner": NAMED, f"to-{NAMED}-text": "  "})
-    assert empty.status_code == 400 and "Please write a message." in empty.get_data(as_text=True)
+    assert empty.status_code == 400 and "Bitte schreiben Sie" in empty.get_data(as_text=True)
     sent = auth.post(
         path,
         {
@@ -138,4 +138,4 @@ def test_a_request_is_sent_answered_and_closed(app, auth, make_user, make_assess
         assert db.session.get(CooperationRequest, request_id).status == CooperationStatus.CLOSED
     sign_in(editor)
     closed = auth.post(f"{page}/reply", {"text": "One more thing"}, token_from="/cooperation/")
-    assert closed.status_code == 400 and "closed" in closed.get_data(as_text=True)
+    assert closed.status_code == 400 and "ist geschlossen" in closed.get_data(as_text=True)

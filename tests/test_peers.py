@@ -111,7 +111,7 @@ def test_an_editor_opts_in_and_the_change_is_audited(app, auth, make_user):
     editor = make_user(Role.MUNICIPAL_EDITOR, ags=VILLAGE)
     auth.login(editor.email)
     page = auth.client.get(f"/municipalities/{VILLAGE}/sharing").get_data(as_text=True)
-    assert "not included in peer medians" in page and "not named to neighbours" in page
+    assert "nicht in Vergleichsmediane einbezogen" in page and "Nachbarn nicht genannt" in page
     response = auth.post(
         f"/municipalities/{VILLAGE}/sharing",
         {"include_in_medians": "y"},
@@ -136,7 +136,7 @@ def test_viewers_and_advisors_cannot_change_the_consent(app, auth, make_user):
     ):
         auth.login(user.email)
         path = f"/municipalities/{VILLAGE}/sharing"
-        assert "Only the municipality" in auth.client.get(path).get_data(as_text=True)
+        assert "Nur die Redakteurinnen" in auth.client.get(path).get_data(as_text=True)
         assert auth.post(path, {"include_in_medians": "y"}).status_code == 403
         auth.client.post("/logout", data={"csrf_token": auth.csrf_token("/")})
     with app.app_context():
@@ -163,13 +163,13 @@ def test_results_and_report_show_the_peer_median_and_its_group(
         add_inventory(app, ags, level)
     auth.login(editor.email)
     page = auth.client.get(f"/assessments/{own}/results").get_data(as_text=True)
-    assert "Peer median (level)" in page
-    assert "municipalities in Rheinland-Pfalz" in page and "5 validated inventories" in page
+    assert "Vergleichsmedian (Stufe)" in page
+    assert "Kommunen in Rheinland-Pfalz" in page and "5 validierte Bestandsaufnahmen" in page
     assert "Median vergleichbarer Kommunen" in page  # the radar's extra, labelled trace
     table = page.split('id="domain-table"', 1)[1].split("</table>", 1)[0]
     assert '<td class="num">2</td>' in table  # the strategy median, level 2
     report = auth.client.get(f"/assessments/{own}/report").get_data(as_text=True)
-    assert "Peer median (level)" in report and "5 validated inventories" in report
+    assert "Vergleichsmedian (Stufe)" in report and "5 validierte Bestandsaufnahmen" in report
     for name in _names(app, peers_like(app, VILLAGE, 5)):
         assert name not in page and name not in report
 
