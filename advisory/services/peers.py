@@ -14,9 +14,11 @@ Privacy rules (docs/peers.md):
 from __future__ import annotations
 
 import statistics
+import threading
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from sqlalchemy import and_, case, func, select, true
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from advisory.models import (
@@ -29,7 +31,7 @@ from advisory.models import (
     utcnow,
 )
 from advisory.services.accounts import record_event
-from advisory.services.portfolio import SIZE_CLASSES, size_class
+from advisory.services.portfolio import size_class
 
 #: Fewest inventories a median may be computed from (k-anonymity); not configurable on purpose.
 MIN_PEERS = 5
@@ -170,29 +172,116 @@ def eligible_inventories(*, synthetic: bool = False, consent=PeerConsent.include
     return newest.subquery("eligible")
 
 
-def _group_conditions(municipality: Municipality) -> list[tuple[str, object]]:
-    """Return (kind, SQL condition on Municipality) from the narrowest to the widest group."""
-    low, high = SIZE_CLASSES[size_class(municipality.population)]
-    size = and_(
-        Municipality.population >= low,
-        Municipality.population < high if high is not None else true(),
-    )
-    state = Municipality.state_code == municipality.state_code
+class _Peer(NamedTuple):
+    """One eligible inventory as the group filters need it (no JSON)."""
+
+    municipality_id: int
+    assessment_id: int
+    state_code: str
+    size_class: str
+    density: int | None
+
+
+def _group_filters(municipality: Municipality) -> list[tuple[str, object]]:
+    """Return (kind, test of a _Peer) from the narrowest group to the widest."""
+    size = size_class(municipality.population)
+    state = municipality.state_code
+    density = municipality.urbanisation
     groups: list[tuple[str, object]] = []
-    if municipality.urbanisation is not None:
+    if density is not None:
         groups.append(
             (
                 "state_size_density",
-                and_(state, size, Municipality.urbanisation == municipality.urbanisation),
+                lambda p: p.state_code == state and p.density == density and p.size_class == size,
             )
         )
     groups += [
-        ("state_size", and_(state, size)),
-        ("state", state),
-        ("country_size", size),
-        ("country", true()),
+        ("state_size", lambda p: p.state_code == state and p.size_class == size),
+        ("state", lambda p: p.state_code == state),
+        ("country_size", lambda p: p.size_class == size),
+        ("country", lambda p: True),
     ]
     return groups
+
+
+# Per process: what was read for a version of the data (see _version). Consent changes,
+# validations, re-openings, new synthetic inventories and recomputed summaries all change the
+# version, so a withdrawn consent counts from the next request on.
+_CACHE: dict[tuple, object] = {}
+_CACHE_LOCK = threading.Lock()
+_CACHE_ENTRIES = 2048
+
+
+def _version(session: Session) -> tuple:
+    """Return a cheap fingerprint of everything the medians depend on."""
+    validated = Assessment.status == AssessmentStatus.VALIDATED
+    return tuple(
+        session.execute(
+            select(
+                select(func.count()).select_from(PeerConsent).scalar_subquery(),
+                select(func.max(PeerConsent.updated_at)).scalar_subquery(),
+                select(func.count()).select_from(Assessment).where(validated).scalar_subquery(),
+                select(func.max(Assessment.id)).where(validated).scalar_subquery(),
+                select(func.max(Assessment.updated_at)).where(validated).scalar_subquery(),
+                select(func.max(InventorySummary.computed_at))
+                .where(InventorySummary.status == str(AssessmentStatus.VALIDATED))
+                .scalar_subquery(),
+            )
+        ).one()
+    )
+
+
+def _cached(key: tuple, version: tuple, compute):
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None and hit[0] == version:
+            return hit[1]
+    value = compute()
+    with _CACHE_LOCK:
+        if len(_CACHE) >= _CACHE_ENTRIES:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = (version, value)
+    return value
+
+
+def clear_cache() -> None:
+    """Forget every cached group (tests; the version check makes it unnecessary otherwise)."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
+def _peers(session: Session, synthetic: bool) -> tuple[_Peer, ...]:
+    eligible = eligible_inventories(synthetic=synthetic)
+    return tuple(
+        _Peer(municipality_id, assessment_id, state, size_class(population), density)
+        for municipality_id, assessment_id, state, population, density in session.execute(
+            select(
+                eligible.c.municipality_id,
+                eligible.c.assessment_id,
+                Municipality.state_code,
+                Municipality.population,
+                Municipality.urbanisation,
+            ).join(Municipality, Municipality.id == eligible.c.municipality_id)
+        )
+    )
+
+
+def _levels(session: Session, assessment_ids: list[int]) -> dict[int, tuple]:
+    """Read the summaries of the inventories: assessment id -> ((domain, level, score), ...)."""
+    result: dict[int, tuple] = {}
+    for start in range(0, len(assessment_ids), 5000):
+        chunk = assessment_ids[start : start + 5000]
+        for assessment_id, domains in session.execute(
+            select(InventorySummary.assessment_id, InventorySummary.domains).where(
+                InventorySummary.assessment_id.in_(chunk)
+            )
+        ):
+            result[assessment_id] = tuple(
+                (domain_id, values["level"], values.get("score"))
+                for domain_id, values in (domains or {}).items()
+                if values.get("applicable") and values.get("level") is not None
+            )
+    return result
 
 
 def peer_medians(
@@ -200,67 +289,78 @@ def peer_medians(
 ) -> PeerMedians:
     """Return the peer median level and score per domain for the municipality.
 
-    Two queries: one counts the eligible inventories of every candidate group, the second reads
-    the summaries of the narrowest group with at least MIN_PEERS of them.
+    Reads the eligible inventories (ids and directory data) once per data version, and the
+    summaries of a chosen group once per version; a page view then needs one small query.
     """
-    eligible = eligible_inventories(synthetic=synthetic)
-    groups = _group_conditions(municipality)
-    others = Municipality.id != municipality.id
-    counts = session.execute(
-        select(*(func.sum(case((condition, 1), else_=0)) for _kind, condition in groups))
-        .select_from(eligible)
-        .join(Municipality, Municipality.id == eligible.c.municipality_id)
-        .where(others)
-    ).one()
-    chosen = next(
-        (i for i, count in enumerate(counts) if (count or 0) >= MIN_PEERS),
-        None,
+    version = _version(session)
+    key = (
+        "medians",
+        synthetic,
+        municipality.id,
+        municipality.state_code,
+        size_class(municipality.population),
+        municipality.urbanisation,
     )
-    if chosen is None:
-        return PeerMedians(None, synthetic=synthetic, skipped=tuple(k for k, _c in groups))
-    kind, condition = groups[chosen]
-    rows = session.scalars(
-        select(InventorySummary.domains)
-        .select_from(eligible)
-        .join(Municipality, Municipality.id == eligible.c.municipality_id)
-        .join(InventorySummary, InventorySummary.assessment_id == eligible.c.assessment_id)
-        .where(others, condition)
-    ).all()
+    return _cached(key, version, lambda: _compute(session, municipality, synthetic, version))
+
+
+def _compute(
+    session: Session, municipality: Municipality, synthetic: bool, version: tuple
+) -> PeerMedians:
+    peers = _cached(("peers", synthetic), version, lambda: _peers(session, synthetic))
+    own = municipality.id
+    skipped = []
+    for kind, test in _group_filters(municipality):
+        members = [p for p in peers if test(p) and p.municipality_id != own]
+        if len(members) >= MIN_PEERS:
+            break
+        skipped.append(kind)
+    else:
+        return PeerMedians(None, synthetic=synthetic, skipped=tuple(skipped))
+    size = size_class(municipality.population) if "size" in kind else None
+    state = municipality.state_code if kind.startswith("state") else None
+    density = municipality.urbanisation if kind == "state_size_density" else None
+    levels = _cached(
+        ("levels", synthetic, kind, state, size, density),
+        version,
+        lambda: _levels(session, [p.assessment_id for p in peers if test(p)]),
+    )
     group = PeerGroup(
         kind=kind,
-        state_name=municipality.state_name if kind.startswith("state") else None,
-        size_class=size_class(municipality.population) if "size" in kind else None,
-        density=municipality.urbanisation if kind == "state_size_density" else None,
-        count=int(counts[chosen]),
+        state_name=municipality.state_name if state else None,
+        size_class=size,
+        density=density,
+        count=len(members),
     )
-    return PeerMedians(
-        group,
-        _medians(rows),
-        synthetic=synthetic,
-        skipped=tuple(k for k, _c in groups[:chosen]),
+    rows = [levels.get(p.assessment_id, ()) for p in members]
+    return PeerMedians(group, _medians(rows), synthetic=synthetic, skipped=tuple(skipped))
+
+
+def _median(count: int, level, score_count: int, score) -> DomainMedian:
+    """Keep a domain's median only where at least MIN_PEERS values stand behind it."""
+    enough = count >= MIN_PEERS
+    return DomainMedian(
+        count=count,
+        level=float(level) if enough else None,
+        score=round(float(score), 1) if enough and score_count >= MIN_PEERS else None,
     )
 
 
-def _medians(rows: list[dict]) -> dict[str, DomainMedian]:
-    """Median level and score per domain over the summaries' JSON, MIN_PEERS per domain."""
+def _medians(rows: list[tuple]) -> dict[str, DomainMedian]:
+    """Median level and score per domain over the members' levels, MIN_PEERS per domain."""
     levels: dict[str, list[int]] = {}
     scores: dict[str, list[float]] = {}
-    for domains in rows:
-        for domain_id, values in (domains or {}).items():
-            if not values.get("applicable") or values.get("level") is None:
-                continue
-            levels.setdefault(domain_id, []).append(values["level"])
-            if values.get("score") is not None:
-                scores.setdefault(domain_id, []).append(values["score"])
-    result = {}
-    for domain_id, values in levels.items():
-        enough = len(values) >= MIN_PEERS
-        domain_scores = scores.get(domain_id, [])
-        result[domain_id] = DomainMedian(
-            count=len(values),
-            level=float(statistics.median(values)) if enough else None,
-            score=round(statistics.median(domain_scores), 1)
-            if enough and len(domain_scores) >= MIN_PEERS
-            else None,
+    for row in rows:
+        for domain_id, level, score in row:
+            levels.setdefault(domain_id, []).append(level)
+            if score is not None:
+                scores.setdefault(domain_id, []).append(score)
+    return {
+        domain_id: _median(
+            len(values),
+            statistics.median(values),
+            len(scores.get(domain_id, [])),
+            statistics.median(scores[domain_id]) if scores.get(domain_id) else None,
         )
-    return result
+        for domain_id, values in levels.items()
+    }
