@@ -45,8 +45,10 @@ def test_results_show_the_peer_median_and_a_neighbour_can_be_asked(
     expect(page.locator(".chart-canvas svg.main-svg").first).to_be_visible()
     radar = page.locator("#radar-data").text_content()
     assert "Median vergleichbarer Kommunen" in radar, radar[-3000:]
-    expect(page.locator("#domain-table thead")).to_contain_text("Vergleichsmedian (Stufe)")
-    expect(page.locator("#peers")).to_contain_text("5 validierte Bestandsaufnahmen")
+    expect(page.locator("#domain-table thead")).to_contain_text("Vergleichsmedian")
+    expect(page.locator("#peers")).to_contain_text(
+        "6 validierte Bestandsaufnahmen"
+    )  # 5 peers and the neighbour
     assert violations(page) == []
     shot("peers-results.png")
 
