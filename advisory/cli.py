@@ -103,7 +103,8 @@ def import_municipalities(file: Path | None) -> None:
         raise click.ClickException(str(error)) from error
     click.echo(
         f"Municipalities: {counts['added']} added, {counts['updated']} updated, "
-        f"{counts['unchanged']} unchanged ({time.perf_counter() - started:.1f} s)."
+        f"{counts['unchanged']} unchanged; associations: {counts['associations']} added or "
+        f"updated ({time.perf_counter() - started:.1f} s)."
     )
 
 

@@ -17,7 +17,7 @@ from advisory.services.municipalities import import_municipalities
 
 PASSWORD = "correct horse battery"
 # Tables emptied after each test; the directory stays loaded for the whole session.
-_DIRECTORY_TABLES = {"municipality", "alembic_version"}
+_DIRECTORY_TABLES = {"municipality", "association", "alembic_version"}
 
 
 def _database_url(tmp_path_factory) -> str:
