@@ -9,6 +9,7 @@ from advisory import wording
 from advisory.admin.forms import ROLE_LABELS
 from advisory.admin.views import bp as admin
 from advisory.assessments.views import bp as assessments
+from advisory.associations.views import bp as associations
 from advisory.auth.views import bp as auth
 from advisory.catalogue.views import bp as catalogue
 from advisory.directory import ATTRIBUTION
@@ -39,7 +40,7 @@ def register_blueprints(app: Flask) -> None:
         portfolio,
     ):
         app.register_blueprint(blueprint)
-    for blueprint in (team, training):
+    for blueprint in (team, training, associations):
         app.register_blueprint(blueprint)
 
     app.jinja_env.globals.update(

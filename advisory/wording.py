@@ -500,6 +500,7 @@ def size_label(size_class: str) -> str:
     """Name a size class of municipalities (after the BBSR's town and municipality types)."""
     return str(_SIZE_CLASSES.get(size_class, size_class))
 
+
 # Destatis Textkennzeichen of an association (Gemeindeverband, satzart 50).
 ASSOCIATION_KINDS = {
     "51": _l("Amt"),

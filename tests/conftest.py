@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, delete, select, text
 from advisory import create_app
 from advisory.database import upgrade
 from advisory.extensions import db
-from advisory.models import Base, Municipality, Role, User
+from advisory.models import Association, Base, Municipality, Role, User
 from advisory.services.accounts import create_user, parse_scopes
 from advisory.services.municipalities import import_municipalities
 
@@ -131,6 +131,7 @@ def make_user(app) -> Callable[..., User]:
         scopes: str = "",
         email: str | None = None,
         password: str = PASSWORD,
+        association: str | None = None,
     ) -> User:
         with app.app_context():
             municipality = (
@@ -146,6 +147,11 @@ def make_user(app) -> Callable[..., User]:
                 role=role,
                 municipality=municipality,
                 scopes=parse_scopes(scopes),
+                association=db.session.scalar(
+                    select(Association).where(Association.code == association)
+                )
+                if association
+                else None,
             )
             db.session.refresh(user)
             db.session.expunge(user)

@@ -42,9 +42,7 @@ class Assessment(Base):
 
     __tablename__ = "assessment"
     __table_args__ = (
-        CheckConstraint(
-            "(municipality_id IS NULL) <> (association_id IS NULL)", name="one_owner"
-        ),
+        CheckConstraint("(municipality_id IS NULL) <> (association_id IS NULL)", name="one_owner"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -180,9 +180,7 @@ def load_answers(session: Session, assessment: Assessment) -> dict[str, Answer]:
             AnswerRow.assessment_id == assessment.id
         )
     )
-    own = {
-        qid: Answer.from_json({"status": status, "value": value}) for qid, status, value in rows
-    }
+    own = {qid: Answer.from_json({"status": status, "value": value}) for qid, status, value in rows}
     if assessment.municipality is None or not assessment.municipality.in_association:
         return own
     from advisory.content import questionnaire

@@ -84,9 +84,7 @@ def members(session: Session, association: Association) -> list[Municipality]:
     return list(
         session.scalars(
             select(Municipality)
-            .where(
-                Municipality.association_code == association.code, Municipality.population > 0
-            )
+            .where(Municipality.association_code == association.code, Municipality.population > 0)
             .order_by(Municipality.name)
         )
     )
@@ -166,9 +164,7 @@ def start_association_inventory(
     session.flush()
     if previous is not None:
         shared = {q.id: q for q in questionnaire.administration_questions()}
-        for row in session.scalars(
-            select(AnswerRow).where(AnswerRow.assessment_id == previous.id)
-        ):
+        for row in session.scalars(select(AnswerRow).where(AnswerRow.assessment_id == previous.id)):
             if row.question_id in shared and _fits(shared[row.question_id], row):
                 session.add(
                     AnswerRow(
@@ -263,7 +259,7 @@ def member_inventories(session: Session, association: Association) -> list[Asses
 
 
 def refresh_members(session: Session, association_assessment: Assessment) -> int:
-    """Refresh the dashboard summaries of every member inventory (not committed); return how many."""
+    """Refresh the summaries of every member inventory (not committed); return how many."""
     from advisory.services.portfolio import refresh_summary
 
     association = association_assessment.association
@@ -271,3 +267,132 @@ def refresh_members(session: Session, association_assessment: Assessment) -> int
     for inventory in inventories:
         refresh_summary(session, inventory)
     return len(inventories)
+
+
+def association_facts(session: Session, association: Association) -> dict[str, object]:
+    """Return the directory facts the administration's questions may use (sums over members)."""
+    found = members(session, association)
+    return {
+        "population": sum(m.population for m in found),
+        "area_km2": sum(m.area_km2 for m in found),
+        "urbanisation": None,
+        "state": association.state_code,
+        "in_association": True,
+        "district_free": False,
+    }
+
+
+def district_name(session: Session, association: Association) -> str:
+    """Name the district the association lies in (from its members)."""
+    return (
+        session.scalar(
+            select(Municipality.district_name)
+            .where(Municipality.district_code == association.district_code)
+            .limit(1)
+        )
+        or ""
+    )
+
+
+@dataclass(frozen=True)
+class MemberLine:
+    """One member municipality on the association's page."""
+
+    municipality: Municipality
+    assessment_id: int | None
+    status: str | None
+    completion: float | None
+    level: int | None
+
+
+def member_lines(session: Session, association: Association) -> list[MemberLine]:
+    """Return every member with its newest inventory's status, completion and level."""
+    from advisory.models import InventorySummary
+
+    found = members(session, association)
+    summaries = {
+        s.municipality_id: s
+        for s in session.scalars(
+            select(InventorySummary).where(
+                InventorySummary.municipality_id.in_([m.id for m in found]),
+                InventorySummary.current.is_(True),
+            )
+        )
+    }
+    lines = []
+    for municipality in found:
+        summary = summaries.get(municipality.id)
+        lines.append(
+            MemberLine(
+                municipality,
+                summary.assessment_id if summary else None,
+                summary.status if summary else None,
+                summary.completion if summary else None,
+                summary.level if summary else None,
+            )
+        )
+    return lines
+
+
+@dataclass(frozen=True)
+class SharedSection:
+    """Progress of one domain of the association's inventory (administration questions only)."""
+
+    id: str
+    title: object
+    shown: int
+    answered: int
+
+    @property
+    def complete(self) -> bool:
+        return self.shown > 0 and self.answered >= self.shown
+
+
+def shared_sections(
+    session: Session, assessment: Assessment, questionnaire: Questionnaire
+) -> list[SharedSection]:
+    """Return the domains that hold administration questions, with their progress."""
+    from advisory.services.assessments import answer_rows
+    from questionnaires import visible_questions
+
+    rows = answer_rows(session, assessment)
+    answers = {
+        qid: Answer.from_json({"status": r.status, "value": r.value}) for qid, r in rows.items()
+    }
+    visible = visible_questions(
+        questionnaire, answers, association_facts(session, assessment.association)
+    )
+    sections = []
+    for domain in questionnaire.domains:
+        shared = [
+            q.id for q in domain.questions if q.answered_by == "administration" and q.id in visible
+        ]
+        if shared:
+            answered = sum(1 for qid in shared if qid in rows)
+            sections.append(SharedSection(domain.id, domain.title, len(shared), answered))
+    return sections
+
+
+def member_rows(
+    session: Session, assessment: Assessment, questionnaire: Questionnaire, rows: dict
+) -> tuple[dict[str, AnswerRow], Inheritance | None]:
+    """Return the member's stored rows with the association's in place of the shared questions."""
+    inherited = inheritance(session, assessment, questionnaire)
+    if inherited is None:
+        return rows, None
+    merged = {qid: row for qid, row in rows.items() if qid not in inherited.question_ids}
+    merged.update(inherited.rows)
+    return merged, inherited
+
+
+def source_label(association: Association) -> str:
+    """Say where an inherited answer comes from: 'Antwort der gemeinsamen Verwaltung: ...'."""
+    from flask_babel import gettext as _
+
+    from advisory.wording import association_kind
+
+    return _(
+        "Answer of the shared administration: %(kind)s %(name)s",
+        kind=association_kind(association.kind),
+        name=association.name,
+    )
