@@ -63,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
         severity_label=wording.severity_label,
         step_label=wording.step_label,
         size_label=wording.size_label,
+        association_kind=wording.association_kind,
     )
     app.jinja_env.filters.update(format_number=format_decimal, format_decimal=format_decimal)
     app.jinja_env.add_extension("jinja2.ext.do")

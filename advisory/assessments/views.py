@@ -104,6 +104,7 @@ def overview(assessment_id: int):
         for question in section.questions
         if question.id in visible
         and question.id not in rows
+        and not (inherited and question.id in inherited.question_ids)
         and not _domain_na(sections, getattr(section, "id", PROFILE))
     ]
     resume = _resume_section(rows, q, sections)

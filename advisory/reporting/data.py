@@ -287,6 +287,9 @@ class Report:
     roadmap_bars: tuple[RoadmapBar, ...]
     attribution: str
     review: ReviewInfo | None = None
+    # A member of an association: which answers came from its shared administration.
+    shared_source: str | None = None
+    shared_ids: frozenset[str] = frozenset()
 
     @property
     def applicable(self) -> tuple[DomainRow, ...]:
