@@ -93,4 +93,5 @@ def test_score_command_names_a_missing_assessment(app):
 def test_seed_demo_gives_each_demo_municipality_an_answered_inventory(app, runner):
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     with app.app_context():
-        assert len(db.session.scalars(select(Assessment)).all()) == 3
+        # Four municipalities and the shared inventory of Albisheim's Verbandsgemeinde.
+        assert len(db.session.scalars(select(Assessment)).all()) == 5

@@ -49,7 +49,7 @@ def test_the_helper_lists_the_administration_questions_in_file_order(mini, mini_
     assert [q.id for q in loaded.administration_questions()] == [questions(data)[1]["id"]]
 
 
-def test_the_shipped_versions_leave_mobility_climate_planning_and_participation_to_the_municipality() -> None:
+def test_shipped_versions_leave_mobility_climate_planning_participation_to_the_municipality():
     for version in ("1.0.0", "1.1.0"):
         shared = load_questionnaire(CONTENT / f"{version}.yaml").administration_questions()
         domains = {q.domain for q in shared}
