@@ -244,9 +244,7 @@ def test_association_staff_read_members_but_nothing_else(app, client, auth, shar
     assert client.get(f"/report/{shared['inventory']}").status_code in (404, 405)
 
 
-def test_the_member_report_says_which_answers_came_from_the_association(
-    app, client, auth, shared
-):
+def test_the_member_report_says_which_answers_came_from_the_association(app, client, auth, shared):
     _save_shared(app, shared, "security.approach", "grundschutz")
     auth.login(shared["users"][0].email)
     html = client.get(f"/assessments/{shared['members'][0]}/report").get_data(as_text=True)
@@ -268,9 +266,7 @@ def test_an_admin_grants_an_association_scope_on_the_role_page(app, client, auth
     }
     refused = auth.post("/admin/users/new", {**base, "association": ""})
     assert refused.status_code == 422
-    assert "Verbandsrollen gehören zu genau einem Gemeindeverband" in refused.get_data(
-        as_text=True
-    )
+    assert "Verbandsrollen gehören zu genau einem Gemeindeverband" in refused.get_data(as_text=True)
     assert auth.post("/admin/users/new", {**base, "association": "Göllheim"}).status_code == 302
     with app.app_context():
         user = _get(User, email="it@vg.example.org")
