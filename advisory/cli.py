@@ -113,20 +113,23 @@ def import_municipalities(file: Path | None) -> None:
 @click.option("--name", required=True)
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
 @click.option("--municipality", help="AGS of the municipality (municipal roles).")
+@click.option("--association", help="9-digit key or name of the association (association roles).")
 @click.option(
     "--scope", "scopes", default="", help="Portfolio keys, e.g. '09 08115' (advisor, trainer)."
 )
 @click.password_option(help="At least 12 characters; prompted for when not given.")
 @with_appcontext
-def create_user(email, name, role, municipality, scopes, password) -> None:
+def create_user(email, name, role, municipality, association, scopes, password) -> None:
     """Create an account."""
     from advisory.services.accounts import AccountError, parse_scopes
     from advisory.services.accounts import create_user as run_create
+    from advisory.services.associations import resolve_association
     from advisory.services.municipalities import resolve_municipality
     from advisory.wording import account_error_text
 
     try:
         place = resolve_municipality(db.session, municipality) if municipality else None
+        shared = resolve_association(db.session, association) if association else None
         run_create(
             db.session,
             email=email,
@@ -135,6 +138,7 @@ def create_user(email, name, role, municipality, scopes, password) -> None:
             role=Role(role),
             municipality=place,
             scopes=parse_scopes(scopes),
+            association=shared,
         )
     except AccountError as error:
         raise click.ClickException(account_error_text(str(error))) from error

@@ -271,3 +271,24 @@ def test_an_admin_grants_an_association_scope_on_the_role_page(app, client, auth
     with app.app_context():
         user = _get(User, email="it@vg.example.org")
         assert user.association.code == GOELLHEIM and user.municipality is None
+
+
+def test_create_user_names_the_association_of_association_staff(app, runner):
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "vg@example.org",
+            "--name",
+            "VG Staff",
+            "--role",
+            "association_viewer",
+            "--association",
+            GOELLHEIM,
+            "--password",
+            "ein langes Passwort 2026",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert _get(User, email="vg@example.org").association.name == "Göllheim"
