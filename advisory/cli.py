@@ -229,6 +229,11 @@ def score_command(assessment_id: int, as_json: bool, lang: str) -> None:
     assessment = db.session.get(Assessment, assessment_id)
     if assessment is None:
         raise click.ClickException(f"There is no assessment {assessment_id}.")
+    if assessment.municipality_id is None:
+        raise click.ClickException(
+            f"Assessment {assessment_id} is an association's shared inventory: its answers are "
+            "scored and reported in its members' inventories."
+        )
     data = results_as_dict(compute_results(db.session, assessment), lang)
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -249,6 +254,11 @@ def report_command(assessment_id: int, fmt: str, lang: str, out: Path | None) ->
     assessment = db.session.get(Assessment, assessment_id)
     if assessment is None:
         raise click.ClickException(f"There is no assessment {assessment_id}.")
+    if assessment.municipality_id is None:
+        raise click.ClickException(
+            f"Assessment {assessment_id} is an association's shared inventory: its answers are "
+            "scored and reported in its members' inventories."
+        )
     data = render_format(db.session, assessment, fmt, lang)
     if out is None:
         click.echo(data, nl=False)

@@ -292,3 +292,13 @@ def test_create_user_names_the_association_of_association_staff(app, runner):
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert _get(User, email="vg@example.org").association.name == "Göllheim"
+
+
+def test_refreshing_summaries_and_the_cli_leave_the_shared_inventory_out(app, runner, shared):
+    from advisory.services.portfolio import refresh_summaries, stale_assessments
+
+    with app.app_context():
+        assert shared["inventory"] not in stale_assessments(db.session)
+        assert refresh_summaries(db.session) == 2  # the two members only
+    result = runner.invoke(args=["score", str(shared["inventory"]), "--json"])
+    assert result.exit_code != 0 and "shared inventory" in result.output
