@@ -302,3 +302,23 @@ def test_refreshing_summaries_and_the_cli_leave_the_shared_inventory_out(app, ru
         assert refresh_summaries(db.session) == 2  # the two members only
     result = runner.invoke(args=["score", str(shared["inventory"]), "--json"])
     assert result.exit_code != 0 and "shared inventory" in result.output
+
+
+def test_the_directory_search_offers_associations_labelled_as_such(app, client, auth, make_user):
+    staff = make_user(Role.ASSOCIATION_VIEWER, association=GOELLHEIM)
+    auth.login(staff.email)
+    found = client.get("/municipalities/search.json?associations=1&q=G%C3%B6llheim").json
+    assert found[0] == {
+        "kind": "association",
+        "code": GOELLHEIM,
+        "name": "Göllheim (Verbandsgemeinde)",
+        "district": "Gemeindeverband",
+        "state": "",
+        "url": f"/associations/{GOELLHEIM}",
+    }
+    assert found[1]["ags"] == GOELLHEIM_TOWN  # then the municipality of the same name
+    plain = client.get("/municipalities/search.json?q=G%C3%B6llheim").json
+    assert all("ags" in item for item in plain)  # forms picking a municipality get none
+    page = client.get("/municipalities/?q=Eisenberg").get_data(as_text=True)
+    assert "Gemeindeverbände" in page and "Eisenberg (Pfalz)" in page
+    assert f'href="/associations/{EISENBERG}"' not in page  # not this account's association

@@ -57,3 +57,14 @@ def test_shipped_versions_leave_mobility_climate_planning_participation_to_the_m
         assert not domains & {"mobility", "planning", "participation"}
         assert "climate.green_it" in {q.id for q in shared}  # the administration's IT only
         assert not any(q.is_profile for q in shared)
+
+
+def test_shared_questions_are_shown_by_shared_answers_only() -> None:
+    """The association's inventory can decide every show_if of its questions by itself."""
+    for version in ("1.0.0", "1.1.0"):
+        q = load_questionnaire(CONTENT / f"{version}.yaml")
+        shared = {x.id for x in q.administration_questions()}
+        for question in q.administration_questions():
+            if question.show_if is not None:
+                used = {n for n in question.show_if.names if not n.startswith("municipality.")}
+                assert used <= shared, (version, question.id, used - shared)
