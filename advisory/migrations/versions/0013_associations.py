@@ -70,7 +70,7 @@ def downgrade() -> None:
     )
     op.execute("DELETE FROM assessment WHERE association_id IS NOT NULL")
     with op.batch_alter_table("assessment") as batch:
-        batch.drop_constraint("ck_assessment_one_owner", type_="check")
+        batch.drop_constraint(batch.f("ck_assessment_one_owner"), type_="check")
         batch.drop_constraint(
             batch.f("fk_assessment_association_id_association"), type_="foreignkey"
         )
