@@ -50,35 +50,33 @@ def search_json():
         if request.args.get("associations") == "1"
         else []
     )
-    return jsonify(
-        [
-            {
-                "kind": "association",
-                "code": a.code,
-                "name": f"{a.name} ({association_kind(a.kind)})",
-                "district": _("association of municipalities"),
-                "state": "",
-                "url": url_for("associations.show", code=a.code)
-                if can_view_association(current_user, a)
-                else None,
-            }
-            for a in shared
-        ]
-        + [
-            {
-                "ags": m.ags,
-                "name": m.name,
-                "district": m.district_name,
-                "state": m.state_name,
-                "population": m.population,
-                "postal_code": m.postal_code,
-                "url": url_for("municipalities.show", ags=m.ags)
-                if can_view(current_user, m)
-                else None,
-            }
-            for m in results
-        ]
-    )
+    municipalities = [
+        {
+            "ags": m.ags,
+            "name": m.name,
+            "district": m.district_name,
+            "state": m.state_name,
+            "population": m.population,
+            "postal_code": m.postal_code,
+            "url": url_for("municipalities.show", ags=m.ags) if can_view(current_user, m) else None,
+        }
+        for m in results
+    ]
+    # Associations after the municipalities: a name first means the municipality.
+    associations = [
+        {
+            "kind": "association",
+            "code": a.code,
+            "name": f"{a.name} ({association_kind(a.kind)})",
+            "district": _("association of municipalities"),
+            "state": "",
+            "url": url_for("associations.show", code=a.code)
+            if can_view_association(current_user, a)
+            else None,
+        }
+        for a in shared
+    ]
+    return jsonify(municipalities + associations)
 
 
 @bp.get("/<ags>")
