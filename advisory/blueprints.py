@@ -9,6 +9,7 @@ from advisory import wording
 from advisory.admin.forms import ROLE_LABELS
 from advisory.admin.views import bp as admin
 from advisory.assessments.views import bp as assessments
+from advisory.associations.views import bp as associations
 from advisory.auth.views import bp as auth
 from advisory.catalogue.views import bp as catalogue
 from advisory.cooperation.views import bp as cooperation
@@ -40,7 +41,7 @@ def register_blueprints(app: Flask) -> None:
         portfolio,
     ):
         app.register_blueprint(blueprint)
-    for blueprint in (team, training, cooperation):
+    for blueprint in (team, training, cooperation, associations):
         app.register_blueprint(blueprint)
 
     app.jinja_env.globals.update(
@@ -66,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
         density_label=wording.density_label,
         peer_group_text=wording.peer_group_text,
         cooperation_status_label=wording.cooperation_status_label,
+        association_kind=wording.association_kind,
     )
     app.jinja_env.filters.update(format_number=format_decimal, format_decimal=format_decimal)
     app.jinja_env.add_extension("jinja2.ext.do")

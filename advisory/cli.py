@@ -103,7 +103,8 @@ def import_municipalities(file: Path | None) -> None:
         raise click.ClickException(str(error)) from error
     click.echo(
         f"Municipalities: {counts['added']} added, {counts['updated']} updated, "
-        f"{counts['unchanged']} unchanged ({time.perf_counter() - started:.1f} s)."
+        f"{counts['unchanged']} unchanged; associations: {counts['associations']} added or "
+        f"updated ({time.perf_counter() - started:.1f} s)."
     )
 
 
@@ -112,20 +113,23 @@ def import_municipalities(file: Path | None) -> None:
 @click.option("--name", required=True)
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
 @click.option("--municipality", help="AGS of the municipality (municipal roles).")
+@click.option("--association", help="9-digit key or name of the association (association roles).")
 @click.option(
     "--scope", "scopes", default="", help="Portfolio keys, e.g. '09 08115' (advisor, trainer)."
 )
 @click.password_option(help="At least 12 characters; prompted for when not given.")
 @with_appcontext
-def create_user(email, name, role, municipality, scopes, password) -> None:
+def create_user(email, name, role, municipality, association, scopes, password) -> None:
     """Create an account."""
     from advisory.services.accounts import AccountError, parse_scopes
     from advisory.services.accounts import create_user as run_create
+    from advisory.services.associations import resolve_association
     from advisory.services.municipalities import resolve_municipality
     from advisory.wording import account_error_text
 
     try:
         place = resolve_municipality(db.session, municipality) if municipality else None
+        shared = resolve_association(db.session, association) if association else None
         run_create(
             db.session,
             email=email,
@@ -134,6 +138,7 @@ def create_user(email, name, role, municipality, scopes, password) -> None:
             role=Role(role),
             municipality=place,
             scopes=parse_scopes(scopes),
+            association=shared,
         )
     except AccountError as error:
         raise click.ClickException(account_error_text(str(error))) from error
@@ -224,6 +229,11 @@ def score_command(assessment_id: int, as_json: bool, lang: str) -> None:
     assessment = db.session.get(Assessment, assessment_id)
     if assessment is None:
         raise click.ClickException(f"There is no assessment {assessment_id}.")
+    if assessment.municipality_id is None:
+        raise click.ClickException(
+            f"Assessment {assessment_id} is an association's shared inventory: its answers are "
+            "scored and reported in its members' inventories."
+        )
     data = results_as_dict(compute_results(db.session, assessment), lang)
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -244,6 +254,11 @@ def report_command(assessment_id: int, fmt: str, lang: str, out: Path | None) ->
     assessment = db.session.get(Assessment, assessment_id)
     if assessment is None:
         raise click.ClickException(f"There is no assessment {assessment_id}.")
+    if assessment.municipality_id is None:
+        raise click.ClickException(
+            f"Assessment {assessment_id} is an association's shared inventory: its answers are "
+            "scored and reported in its members' inventories."
+        )
     data = render_format(db.session, assessment, fmt, lang)
     if out is None:
         click.echo(data, nl=False)

@@ -11,14 +11,21 @@ from sqlalchemy.orm import Session
 
 from advisory.models import Municipality, Role, User
 from advisory.services.accounts import create_user, parse_scopes
+from advisory.services.associations import association_by_code
 from advisory.services.municipalities import directory_size, import_municipalities
 
 DEMO_DIR = Path(__file__).parent / "data" / "demo"
 # A village in an association, a mid-sized town, a district-free city, each with a complete
 # answer set (the golden sets of the scoring tests).
-DEMO_ANSWERS = {"07333001": "rural", "08115021": "town", "08421000": "city"}
+DEMO_ANSWERS = {
+    "07333001": "rural",
+    "08115021": "town",
+    "08421000": "city",
+    "07333026": "rural",
+}
 DEMO_MUNICIPALITIES = {
     "07333001": "Albisheim (Pfrimm)",
+    "07333026": "Göllheim",
     "08115021": "Herrenberg",
     "08421000": "Ulm",
 }
@@ -46,7 +53,14 @@ DEMO_USERS = [
     ("schulung@example.org", "Felix Wagner", Role.TRAINER, None, "07 08"),
     ("kuration@example.org", "Greta Krüger", Role.CURATOR, None, ""),
     ("admin@example.org", "Hanna Admin", Role.ADMIN, None, ""),
+    ("redaktion@goellheim.example.org", "Jonas Keller", Role.MUNICIPAL_EDITOR, "07333026", ""),
+    ("it@vg-goellheim.example.org", "Ines Richter", Role.ASSOCIATION_EDITOR, None, ""),
 ]
+# Albisheim and Göllheim belong to the Verbandsgemeinde Göllheim, whose shared administration
+# answers the administration's questions once (the village's demo answers, so that its golden
+# numbers stay) for both.
+DEMO_ASSOCIATION = "073335003"
+DEMO_ASSOCIATION_STAFF = {"it@vg-goellheim.example.org": DEMO_ASSOCIATION}
 
 
 def seed(session: Session) -> Iterator[str]:
@@ -61,6 +75,11 @@ def seed(session: Session) -> Iterator[str]:
         municipality = (
             session.scalar(select(Municipality).where(Municipality.ags == ags)) if ags else None
         )
+        association = (
+            association_by_code(session, DEMO_ASSOCIATION_STAFF[email])
+            if email in DEMO_ASSOCIATION_STAFF
+            else None
+        )
         create_user(
             session,
             email=email,
@@ -69,15 +88,19 @@ def seed(session: Session) -> Iterator[str]:
             role=role,
             municipality=municipality,
             scopes=parse_scopes(scopes),
+            association=association,
             check_password=False,  # the published demo password, refused for real accounts
         )
         created += 1
     yield f"Demo accounts: {created} created, {len(DEMO_USERS) - created} already there."
     yield from _seed_assessments(session)
     yield from _seed_peers(session)
+    yield from _seed_association(session)
     yield f"Demo logins (password for all: {DEMO_PASSWORD}):"
     for email, _name, role, ags, scopes in DEMO_USERS:
         where = DEMO_MUNICIPALITIES.get(ags or "", (scopes and f"portfolio {scopes}") or "")
+        if email in DEMO_ASSOCIATION_STAFF:
+            where = "Verbandsgemeinde Göllheim"
         yield f"  {role.value:<17} {email:<34} {where}"
 
 
@@ -152,6 +175,30 @@ def _seed_peers(session: Session) -> Iterator[str]:
         session.commit()
         added += 1
     yield f"Demo peers with a validated, shared inventory: {added} added."
+
+
+def _seed_association(session: Session) -> Iterator[str]:
+    """Give the demo association its shared inventory, unless it has one."""
+    from advisory.content import questionnaire as pinned_questionnaire
+    from advisory.services.assessments import import_answers
+    from advisory.services.associations import (
+        association_inventory,
+        start_association_inventory,
+    )
+
+    association = association_by_code(session, DEMO_ASSOCIATION)
+    if association is None or association_inventory(session, association) is not None:
+        return
+    editor = session.scalar(select(User).where(User.association_id == association.id))
+    questionnaire = pinned_questionnaire(*DEMO_QUESTIONNAIRE)
+    inventory = start_association_inventory(session, association, editor, questionnaire)
+    shared = {q.id for q in questionnaire.administration_questions()}
+    answers = {k: v for k, v in demo_set("rural")["answers"].items() if k in shared}
+    refused = import_answers(session, inventory, questionnaire, answers, editor)
+    yield (
+        f"Shared inventory of the Verbandsgemeinde {association.name}: "
+        f"{len(answers) - len(refused)} answers, inherited by its members"
+    )
 
 
 def demo_set(name: str) -> dict:

@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 SHIPPED_FILE = Path(__file__).parent / "data" / "municipalities.csv.gz"
+# Kind (Textkennzeichen) of each association of the shipped directory, taken from the GV-Auszug.
+SHIPPED_ASSOCIATION_KINDS = Path(__file__).parent / "data" / "association-kinds.csv"
 ATTRIBUTION = "© Statistisches Bundesamt (Destatis), dl-de/by-2-0"
 
 # Gemeindeverband kinds (satzart 50) that are a real association; 50 is "verbandsfrei".
@@ -74,6 +76,29 @@ def read_destatis(path: Path) -> Iterator[MunicipalityRecord]:
                 raise DirectoryError(
                     f"{path}, line {line_no}: cannot read row ({error})"
                 ) from error
+
+
+def read_association_kinds(path: Path) -> dict[str, str]:
+    """Return association code -> kind (51 Amt, 52 Samtgemeinde, ...) of a GV-Auszug or kinds file.
+
+    A compact directory file carries no kinds: the shipped kinds file is read instead.
+    """
+    if path.suffix == ".gz" or not _is_destatis(path):
+        path = SHIPPED_ASSOCIATION_KINDS
+        with open(path, encoding="utf-8", newline="") as handle:
+            return {row["association_code"]: row["kind"] for row in csv.DictReader(handle)}
+    kinds = {}
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row.get("satzart") == "50" and row.get("textkennzeichen") in _ASSOCIATION_KINDS:
+                code = row["land"] + row["rb"] + row["kreis"] + row["vb"]
+                kinds[code] = row["textkennzeichen"]
+    return kinds
+
+
+def _is_destatis(path: Path) -> bool:
+    with open(path, encoding="utf-8-sig") as handle:
+        return handle.readline().startswith("satzart")
 
 
 def _municipality(row, states, districts, associations) -> MunicipalityRecord:
@@ -160,9 +185,7 @@ def read_any(path: Path) -> Iterator[MunicipalityRecord]:
     """Read either a Destatis GV-Auszug CSV or a compact directory file."""
     if path.suffix == ".gz":
         return read_compact(path)
-    with open(path, encoding="utf-8-sig") as handle:
-        header = handle.readline()
-    if header.startswith("satzart"):
+    if _is_destatis(path):
         return read_destatis(path)
     return read_compact(path)
 

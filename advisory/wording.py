@@ -243,6 +243,16 @@ _ACCOUNT_ERRORS = {
     "municipality_not_found": _l(
         "No municipality matches. Check the spelling or enter the 8-digit key (AGS)."
     ),
+    "association_required": _l(
+        "Association roles belong to one association (Verbandsgemeinde, Amt, ...): enter its "
+        "name or its 9-digit key."
+    ),
+    "association_not_found": _l(
+        "No association matches. Check the spelling or enter its 9-digit key, e.g. 073335003."
+    ),
+    "association_ambiguous": _l(
+        "Several associations match. Enter the 9-digit key of the one you mean."
+    ),
     "municipality_ambiguous": _l(
         "Several municipalities match. Choose one of the suggestions or enter its 8-digit key "
         "(AGS)."
@@ -552,3 +562,20 @@ _COOPERATION_ERRORS = {
 
 def cooperation_error_text(code: str) -> str:
     return str(_COOPERATION_ERRORS.get(code, code))
+
+
+# Destatis Textkennzeichen of an association (Gemeindeverband, satzart 50).
+ASSOCIATION_KINDS = {
+    "51": _l("Amt"),
+    "52": _l("Samtgemeinde"),
+    "53": _l("Verbandsgemeinde"),
+    "54": _l("Verwaltungsgemeinschaft"),
+    "55": _l("Kirchspielslandgemeinde"),
+    "56": _l("Verwaltungsverband"),
+    "58": _l("Erfüllende Gemeinde"),
+}
+
+
+def association_kind(kind: str | None) -> str:
+    """Name the kind of an association; unknown kinds as 'association of municipalities'."""
+    return str(ASSOCIATION_KINDS.get(kind or "", _("association of municipalities")))

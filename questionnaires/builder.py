@@ -9,6 +9,7 @@ from typing import Any
 from questionnaires.errors import ExpressionError
 from questionnaires.expressions import Expression, Type, parse
 from questionnaires.model import (
+    ANSWERED_BY,
     DOMAIN_IDS,
     PROFILE_ID,
     QUESTION_TYPES,
@@ -59,6 +60,7 @@ COMMON_OPTIONAL = (
     "show_if",
     "replaces",
     "prefill",
+    "answered_by",
 )
 TYPE_KEYS: dict[str, tuple[str, ...]] = {
     "single": ("options", "scale", "advice"),
@@ -241,7 +243,10 @@ class Builder:
             for key in keys
         }
         if profile:
-            optional = [k for k in optional if k not in NOT_IN_PROFILE]
+            optional = [k for k in optional if k not in (*NOT_IN_PROFILE, "answered_by")]
+            misplaced["answered_by"] = (
+                "the profile is always answered by the municipality; remove 'answered_by'"
+            )
             misplaced.update(
                 (k, f"profile questions are never scored; remove {k!r}") for k in NOT_IN_PROFILE
             )
@@ -292,6 +297,8 @@ class Builder:
             ),
             "replaces": self.read_replaces(data.get("replaces", []), join(path, "replaces")),
         }
+        if "answered_by" in data:
+            fields["answered_by"] = self.read_answered_by(data["answered_by"], path)
         if "prefill" in data:
             fields["prefill"] = self.types.read_prefill(
                 data["prefill"], join(path, "prefill"), qtype
@@ -314,6 +321,13 @@ class Builder:
             **{key: value for key, value in fields.items() if value is not None},
         )
         return _Draft(question, path, show_if)
+
+    def read_answered_by(self, value: object, path: str) -> str | None:
+        if value in ANSWERED_BY:
+            return str(value)
+        hint = suggest(value, ANSWERED_BY) or f"use {' or '.join(ANSWERED_BY)}"
+        self.r.problem(join(path, "answered_by"), f"unknown value {value!r}; {hint}")
+        return None
 
     def read_replaces(self, value: object, path: str) -> tuple[str, ...]:
         items = self.r.items(value, path, non_empty=False)

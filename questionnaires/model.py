@@ -36,6 +36,9 @@ GOAL_IDS = (
     "safety",
 )
 PROFILE_ID = "profile"
+#: Who answers a question: the municipality itself (default) or the shared administration of
+#: its association (Verbandsgemeinde, Amt, ...), whose answer its members inherit.
+ANSWERED_BY = ("municipality", "administration")
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,7 @@ class Question:
     show_if: Expression | None = None
     replaces: tuple[str, ...] = ()
     prefill: str | None = None
+    answered_by: str = "municipality"
     options: tuple[Option, ...] = ()
     scale: str | None = None
     aggregation: str | None = None
@@ -232,6 +236,10 @@ class Questionnaire:
             if domain.id == domain_id:
                 return domain
         raise UnknownQuestionnaireError(f"{self.id} {self.version} has no domain {domain_id!r}")
+
+    def administration_questions(self) -> tuple[Question, ...]:
+        """Return the questions a shared administration answers for its members, in file order."""
+        return tuple(q for q in self.all_questions() if q.answered_by == "administration")
 
     def scale(self, scale_id: str) -> Scale:
         """Return the scale with `scale_id`; raise UnknownQuestionnaireError if none."""

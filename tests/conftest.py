@@ -11,13 +11,13 @@ from sqlalchemy import create_engine, delete, select, text
 from advisory import create_app
 from advisory.database import upgrade
 from advisory.extensions import db
-from advisory.models import Base, Municipality, Role, User
+from advisory.models import Association, Base, Municipality, Role, User
 from advisory.services.accounts import create_user, parse_scopes
 from advisory.services.municipalities import import_municipalities
 
 PASSWORD = "correct horse battery"
 # Tables emptied after each test; the directory stays loaded for the whole session.
-_DIRECTORY_TABLES = {"municipality", "alembic_version"}
+_DIRECTORY_TABLES = {"municipality", "association", "alembic_version"}
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -132,6 +132,7 @@ def make_user(app) -> Callable[..., User]:
         scopes: str = "",
         email: str | None = None,
         password: str = PASSWORD,
+        association: str | None = None,
     ) -> User:
         with app.app_context():
             municipality = (
@@ -147,6 +148,11 @@ def make_user(app) -> Callable[..., User]:
                 role=role,
                 municipality=municipality,
                 scopes=parse_scopes(scopes),
+                association=db.session.scalar(
+                    select(Association).where(Association.code == association)
+                )
+                if association
+                else None,
             )
             db.session.refresh(user)
             db.session.expunge(user)

@@ -10,7 +10,8 @@ from tests.peers_data import make_cooperation
 from tests.training_data import make_training
 
 MUNICIPAL = {Role.MUNICIPAL_EDITOR, Role.MUNICIPAL_VIEWER}
-DIRECTORY_ROLES = MUNICIPAL | {Role.ADVISOR, Role.TRAINER, Role.ADMIN}
+ASSOCIATION = {Role.ASSOCIATION_EDITOR, Role.ASSOCIATION_VIEWER}
+DIRECTORY_ROLES = MUNICIPAL | ASSOCIATION | {Role.ADVISOR, Role.TRAINER, Role.ADMIN}
 EVERYONE = set(Role)
 PORTFOLIO_ROLES = {Role.ADVISOR, Role.TRAINER, Role.ADMIN}
 COOPERATION_ROLES = MUNICIPAL | {Role.ADVISOR, Role.ADMIN}
@@ -112,6 +113,9 @@ ROUTES: dict[str, set[Role] | None] = {
     "cooperation.show": COOPERATION_ROLES,
     "cooperation.reply": {Role.MUNICIPAL_EDITOR, Role.ADVISOR, Role.ADMIN},
     "cooperation.close": {Role.MUNICIPAL_EDITOR, Role.ADVISOR, Role.ADMIN},
+    "associations.show": ASSOCIATION | PORTFOLIO_ROLES,
+    "associations.start": {Role.ASSOCIATION_EDITOR, Role.ADVISOR},
+    "associations.section": ASSOCIATION | PORTFOLIO_ROLES,
 }
 # Routes naming an object that the walk below cannot create (an uploaded file, a reset link):
 # for allowed roles "not found" is the expected answer; tests/test_review.py and
@@ -127,13 +131,18 @@ TENANT_ARGUMENTS = {
     "participant_id",
     "staff_id",
     "request_id",
+    "code",
 }
 
 # Municipality A (the user's own) and B (someone else's, outside every test scope).
 OWN_AGS, FOREIGN_AGS = "07333001", "09162000"
+# Association A (Göllheim, OWN_AGS is a member) and B (Emmerting VGem in Bavaria, outside).
+OWN_CODE, FOREIGN_CODE = "073335003", "091715101"
 ACCOUNTS = {
     Role.MUNICIPAL_EDITOR: {"ags": OWN_AGS},
     Role.MUNICIPAL_VIEWER: {"ags": OWN_AGS},
+    Role.ASSOCIATION_EDITOR: {"association": OWN_CODE},
+    Role.ASSOCIATION_VIEWER: {"association": OWN_CODE},
     Role.ADVISOR: {"scopes": "07333"},
     Role.TRAINER: {"scopes": "07"},
     Role.CURATOR: {},
@@ -142,7 +151,12 @@ ACCOUNTS = {
 
 
 def url_for_rule(
-    rule, ags: str, user_id: int, assessment_id: int = 0, training: dict | None = None
+    rule,
+    ags: str,
+    user_id: int,
+    assessment_id: int = 0,
+    training: dict | None = None,
+    code: str = OWN_CODE,
 ) -> str:
     values = {
         "session_id": 0,
@@ -154,7 +168,8 @@ def url_for_rule(
         "ags": ags,
         "user_id": user_id,
         "assessment_id": assessment_id,
-        "section_id": "mobility",
+        "section_id": "security" if rule.endpoint.startswith("associations.") else "mobility",
+        "code": code,
         "question_id": "strategy.digital_goals",
         "solution_id": "nextcloud",
         "evidence_id": 1,
@@ -170,6 +185,24 @@ def url_for_rule(
     return path
 
 
+def make_association_inventory(app, code: str) -> int:
+    """Start the shared inventory of an association; return its id."""
+    from sqlalchemy import select
+
+    from advisory.content import current_questionnaire
+    from advisory.extensions import db
+    from advisory.models import Association, User
+    from advisory.services.associations import start_association_inventory
+
+    with app.app_context():
+        association = db.session.scalar(select(Association).where(Association.code == code))
+        starter = db.session.scalar(select(User).limit(1))
+        inventory = start_association_inventory(
+            db.session, association, starter, current_questionnaire()
+        )
+        return inventory.id
+
+
 def get_rules(app):
     return [r for r in app.url_map.iter_rules() if r.endpoint != "static"]
 
@@ -182,6 +215,7 @@ def test_every_route_is_listed(app):
 def test_each_role_reaches_only_its_own_pages(app, make_user, make_assessment, role):
     user = make_user(role, **ACCOUNTS[role])
     own = make_assessment(OWN_AGS, make_user(Role.MUNICIPAL_EDITOR, ags=OWN_AGS))
+    make_association_inventory(app, OWN_CODE)
     training = {**make_training(app, OWN_AGS), **make_cooperation(app, OWN_AGS)}
     auth = Auth(app.test_client())
     auth.login(user.email)
@@ -213,6 +247,7 @@ def test_no_one_sees_objects_of_another_municipality(app, make_user, make_assess
     user = make_user(role, **ACCOUNTS[role])
     other = make_user(Role.MUNICIPAL_EDITOR, ags=FOREIGN_AGS)
     foreign = make_assessment(FOREIGN_AGS, other)
+    make_association_inventory(app, FOREIGN_CODE)
     training = {**make_training(app, FOREIGN_AGS), **make_cooperation(app, FOREIGN_AGS)}
     auth = Auth(app.test_client())
     auth.login(user.email)
@@ -221,7 +256,7 @@ def test_no_one_sees_objects_of_another_municipality(app, make_user, make_assess
         if not rule.arguments & TENANT_ARGUMENTS:
             continue
         for method in sorted(rule.methods & {"GET", "POST"}):
-            url = url_for_rule(rule, FOREIGN_AGS, other.id, foreign, training)
+            url = url_for_rule(rule, FOREIGN_AGS, other.id, foreign, training, FOREIGN_CODE)
             if method == "GET":
                 response = auth.client.get(url)
             else:
@@ -257,3 +292,39 @@ def test_search_does_not_link_to_municipalities_outside_the_scope(app, make_user
     assert results[0]["ags"] == FOREIGN_AGS and results[0]["url"] is None
     own = auth.client.get(f"/municipalities/search.json?q={OWN_AGS}").json
     assert own[0]["url"] == f"/municipalities/{OWN_AGS}"
+
+
+@pytest.mark.parametrize("role", sorted(ASSOCIATION))
+def test_association_staff_see_nothing_of_another_association_or_of_non_members(
+    app, make_user, make_assessment, role
+):
+    """Göllheim's staff: Eisenberg next door, its members and Trier are all 'not found'."""
+    user = make_user(role, association=OWN_CODE)
+    neighbour_code, neighbour_ags, outside_ags = "073335002", "07333038", "07211000"
+    make_association_inventory(app, neighbour_code)
+    neighbour = make_assessment(neighbour_ags, make_user(Role.MUNICIPAL_EDITOR, ags=neighbour_ags))
+    outside = make_assessment(outside_ags, make_user(Role.MUNICIPAL_EDITOR, ags=outside_ags))
+    member = make_assessment(OWN_AGS, make_user(Role.MUNICIPAL_EDITOR, ags=OWN_AGS))
+    auth = Auth(app.test_client())
+    auth.login(user.email)
+    get = auth.client.get
+    assert get(f"/associations/{neighbour_code}").status_code == 404
+    assert get(f"/associations/{neighbour_code}/inventory/security").status_code == 404
+    for ags, assessment in ((neighbour_ags, neighbour), (outside_ags, outside)):
+        assert get(f"/municipalities/{ags}").status_code == 404
+        assert get(f"/assessments/{assessment}").status_code == 404
+        assert get(f"/assessments/{assessment}/results").status_code == 404
+    token = auth.csrf_token("/")
+    for path in (
+        f"/associations/{neighbour_code}/inventory",
+        f"/associations/{neighbour_code}/inventory/security",
+    ):
+        assert auth.client.post(path, data={"csrf_token": token}).status_code == 404
+    # Its own members: readable, never changeable.
+    assert get(f"/assessments/{member}").status_code == 200
+    response = auth.client.post(
+        f"/assessments/{member}/sections/mobility", data={"csrf_token": token}
+    )
+    assert response.status_code == 403
+    page = get(f"/associations/{OWN_CODE}").get_data(as_text=True)
+    assert "Albisheim" in page and "Kerzenheim" not in page

@@ -65,7 +65,7 @@ def test_seed_demo_is_safe_to_run_twice_and_prints_logins(app, runner):
     first = runner.invoke(args=["seed-demo"])
     second = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0 and second.exit_code == 0
-    assert "8 created" in first.output and "0 created, 8 already there" in second.output
+    assert "10 created" in first.output and "0 created, 10 already there" in second.output
     assert "redaktion@albisheim.example.org" in second.output
     assert "Demo-Passwort-2026" in second.output
     with app.app_context():
@@ -73,6 +73,7 @@ def test_seed_demo_is_safe_to_run_twice_and_prints_logins(app, runner):
     assert roles == {
         "municipal_editor",
         "municipal_viewer",
+        "association_editor",
         "advisor",
         "trainer",
         "curator",

@@ -34,7 +34,7 @@ def test_the_shipped_file_is_exactly_the_destatis_extract():
 def test_import_is_idempotent(app):
     with app.app_context():
         counts = import_municipalities(db.session)
-        assert counts == {"added": 0, "updated": 0, "unchanged": 11004}
+        assert counts == {"added": 0, "updated": 0, "unchanged": 11004, "associations": 0}
         assert db.session.scalar(select(func.count()).select_from(Municipality)) == 11004
 
 

@@ -11,6 +11,10 @@ from advisory.models import Role
 ROLE_LABELS = {
     Role.MUNICIPAL_EDITOR: _l("Municipal editor (answers for one municipality)"),
     Role.MUNICIPAL_VIEWER: _l("Municipal viewer (reads one municipality)"),
+    Role.ASSOCIATION_EDITOR: _l(
+        "Association editor (answers the shared administration's inventory, reads its members)"
+    ),
+    Role.ASSOCIATION_VIEWER: _l("Association viewer (reads one association and its members)"),
     Role.ADVISOR: _l("Advisor (portfolio of municipalities)"),
     Role.TRAINER: _l("Trainer (portfolio of municipalities)"),
     Role.CURATOR: _l("Catalogue curator"),
@@ -31,6 +35,15 @@ class UserForm(FlaskForm):
         validators=[Optional(), Length(max=100)],
         description=_l("For municipal roles: name, postal code or 8-digit key (AGS)."),
         render_kw={"autocomplete": "off", "data-autocomplete": "municipality"},
+    )
+    association = StringField(
+        _l("Association"),
+        validators=[Optional(), Length(max=100)],
+        description=_l(
+            "For association roles: name of the Verbandsgemeinde, Amt, Samtgemeinde or "
+            "Verwaltungsgemeinschaft, or its 9-digit key (073335003)."
+        ),
+        render_kw={"autocomplete": "off"},
     )
     scopes = StringField(
         _l("Portfolio"),

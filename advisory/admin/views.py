@@ -20,6 +20,7 @@ from advisory.services.accounts import (
     unlock,
     update_user,
 )
+from advisory.services.associations import resolve_association
 from advisory.services.municipalities import resolve_municipality
 from advisory.views import require_area
 from advisory.wording import account_error_text, audit_details, event_label
@@ -56,6 +57,7 @@ def edit_user(user_id: int):
     if not form.is_submitted():
         form.municipality.data = user.municipality.ags if user.municipality else ""
         form.scopes.data = " ".join(s.code for s in user.scopes)
+        form.association.data = user.association.code if user.association else ""
     if form.validate_on_submit() and _save(form, user):
         flash(_("The account %(email)s has been updated.", email=user.email), "success")
         return redirect(url_for("admin.users"))
@@ -118,6 +120,11 @@ def _save(form: UserForm, user: User | None) -> bool:
     try:
         if role.is_municipal:
             municipality = resolve_municipality(db.session, form.municipality.data or "")
+        association = (
+            resolve_association(db.session, form.association.data or "")
+            if role.is_association
+            else None
+        )
         scopes = parse_scopes(form.scopes.data or "") if role.has_scope else []
         if user is None:
             create_user(
@@ -129,6 +136,7 @@ def _save(form: UserForm, user: User | None) -> bool:
                 municipality=municipality,
                 scopes=scopes,
                 actor=current_user,
+                association=association,
             )
         else:
             update_user(
@@ -140,6 +148,7 @@ def _save(form: UserForm, user: User | None) -> bool:
                 scopes=scopes,
                 active=form.active.data,
                 actor=current_user,
+                association=association,
             )
     except AccountError as error:
         db.session.rollback()

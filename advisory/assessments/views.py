@@ -18,6 +18,7 @@ from advisory.inputs import MAX_ID, parse_int
 from advisory.models import Assessment, Municipality
 from advisory.review.pages import results_extras, status_box
 from advisory.services import assessments as service
+from advisory.services.associations import inheritance, member_rows, source_label
 from advisory.services.lifecycle import may_edit_answers
 from advisory.services.peers import peer_medians
 from advisory.services.plan import plan_view
@@ -91,7 +92,9 @@ def start(ags: str):
 def overview(assessment_id: int):
     assessment = _assessment(assessment_id)
     q = questionnaire(assessment.questionnaire_id, assessment.questionnaire_version)
-    rows = service.answer_rows(db.session, assessment)
+    rows, inherited = member_rows(
+        db.session, assessment, q, service.answer_rows(db.session, assessment)
+    )
     facts = service.municipality_facts(assessment.municipality)
     sections, visible = service.progress(
         q, rows, facts, service.domain_states(db.session, assessment)
@@ -102,6 +105,7 @@ def overview(assessment_id: int):
         for question in section.questions
         if question.id in visible
         and question.id not in rows
+        and not (inherited and question.id in inherited.question_ids)
         and not _domain_na(sections, getattr(section, "id", PROFILE))
     ]
     resume = _resume_section(rows, q, sections)
@@ -116,6 +120,7 @@ def overview(assessment_id: int):
         resume=resume,
         may_edit=_may_edit(assessment),
         lang=_lang(),
+        inherited_from=source_label(inherited.association) if inherited else None,
         box=status_box(db.session, assessment, current_user, _lang()),
     )
 
@@ -145,7 +150,9 @@ def section(assessment_id: int, section_id: str):
     errors: dict[str, str] = {}
     conflicts: dict[str, dict] = {}
     if request.method == "POST":
-        errors, conflicts = _save_page(assessment, current.questions)
+        shared = _inherited_ids(assessment, q)
+        own = tuple(x for x in current.questions if x.id not in shared)
+        errors, conflicts = _save_page(assessment, own)
         if not errors and not conflicts:
             flash(_("Your answers have been saved."), "success")
             target = request.form.get("next_section")
@@ -161,6 +168,12 @@ def section(assessment_id: int, section_id: str):
         conflicts,
         status=422 if errors or conflicts else 200,
     )
+
+
+def _inherited_ids(assessment: Assessment, q) -> frozenset[str]:
+    """Return the questions this member inventory takes from its association (read-only)."""
+    inherited = inheritance(db.session, assessment, q)
+    return inherited.question_ids if inherited else frozenset()
 
 
 def _save_page(assessment: Assessment, questions: tuple[Question, ...]):
@@ -212,7 +225,9 @@ def _conflict_info(question: Question, conflict) -> dict:
 def _render_section(
     assessment, q, current, section_id, errors, conflicts, status=200, na_error=None
 ):
-    rows = service.answer_rows(db.session, assessment)
+    rows, inherited = member_rows(
+        db.session, assessment, q, service.answer_rows(db.session, assessment)
+    )
     facts = service.municipality_facts(assessment.municipality)
     states = service.domain_states(db.session, assessment)
     sections, visible = service.progress(q, rows, facts, states)
@@ -237,6 +252,8 @@ def _render_section(
         may_edit=_may_edit(assessment),
         lang=_lang(),
         na_error=na_error,
+        inherited=inherited.question_ids if inherited else frozenset(),
+        inherited_from=source_label(inherited.association) if inherited else None,
         completed_trainings=completed_for_section(
             db.session, current_user, assessment, section_id, _lang()
         ),
@@ -252,6 +269,9 @@ def save_one(assessment_id: int, question_id: str):
     question = q.find_question(question_id)
     if question is None:
         abort(404)
+    if question.id in _inherited_ids(assessment, q):
+        message = _("This answer comes from the shared administration; only it can change it.")
+        return jsonify({"status": "invalid", "message": message}), 403
     try:
         answer = read_answer(question, request.form)
         revision = _revision(question)

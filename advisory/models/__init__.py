@@ -12,6 +12,7 @@ from advisory.models.assessments import (
     AssessmentDomain,
     AssessmentStatus,
 )
+from advisory.models.associations import Association
 from advisory.models.base import NAMING_CONVENTION, Base, UTCDateTime, utcnow
 from advisory.models.catalogue import CatalogueEntry, SolutionEdit, SolutionReview
 from advisory.models.directory import Municipality
@@ -41,6 +42,7 @@ __all__ = [
     "Assessment",
     "AssessmentDomain",
     "AssessmentStatus",
+    "Association",
     "AuditEvent",
     "Base",
     "CatalogueEntry",

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from advisory.models.base import Base, utcnow
 
 if TYPE_CHECKING:
+    from advisory.models.associations import Association
     from advisory.models.directory import Municipality
 
 
@@ -27,6 +28,9 @@ class Role(enum.StrEnum):
 
     MUNICIPAL_EDITOR = "municipal_editor"
     MUNICIPAL_VIEWER = "municipal_viewer"
+    # Staff of an association's shared administration: its inventory, its members read-only.
+    ASSOCIATION_EDITOR = "association_editor"
+    ASSOCIATION_VIEWER = "association_viewer"
     ADVISOR = "advisor"
     TRAINER = "trainer"
     CURATOR = "curator"
@@ -35,6 +39,10 @@ class Role(enum.StrEnum):
     @property
     def is_municipal(self) -> bool:
         return self in (Role.MUNICIPAL_EDITOR, Role.MUNICIPAL_VIEWER)
+
+    @property
+    def is_association(self) -> bool:
+        return self in (Role.ASSOCIATION_EDITOR, Role.ASSOCIATION_VIEWER)
 
     @property
     def has_scope(self) -> bool:
@@ -58,6 +66,7 @@ class User(UserMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(String(32))
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"))
+    association_id: Mapped[int | None] = mapped_column(ForeignKey("association.id"))
     active: Mapped[bool] = mapped_column(default=True)
     language: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -68,6 +77,7 @@ class User(UserMixin, Base):
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     municipality: Mapped[Municipality | None] = relationship()
+    association: Mapped[Association | None] = relationship()
     scopes: Mapped[list[RoleScope]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="RoleScope.id"
     )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
+    CheckConstraint,
     ForeignKey,
     Index,
     String,
@@ -20,6 +21,7 @@ from advisory.models.base import Base, utcnow
 
 if TYPE_CHECKING:
     from advisory.models.accounts import User
+    from advisory.models.associations import Association
     from advisory.models.directory import Municipality
 
 
@@ -32,12 +34,20 @@ class AssessmentStatus(enum.StrEnum):
 
 
 class Assessment(Base):
-    """One inventory of one municipality on one pinned questionnaire version."""
+    """One inventory of one municipality on one pinned questionnaire version.
+
+    An association's inventory has `association_id` instead of `municipality_id`: it answers
+    only the shared administration's questions, which its members' inventories inherit.
+    """
 
     __tablename__ = "assessment"
+    __table_args__ = (
+        CheckConstraint("(municipality_id IS NULL) <> (association_id IS NULL)", name="one_owner"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"), index=True)
+    association_id: Mapped[int | None] = mapped_column(ForeignKey("association.id"), index=True)
     questionnaire_id: Mapped[str] = mapped_column(String(64))
     questionnaire_version: Mapped[str] = mapped_column(String(32))
     status: Mapped[AssessmentStatus] = mapped_column(
@@ -55,7 +65,9 @@ class Assessment(Base):
     # statistics (peer medians, district figures) and always labelled as synthetic.
     synthetic: Mapped[bool] = mapped_column(default=False, server_default="0", index=True)
 
+    # None only for an association's inventory (those never reach municipal pages: access.py).
     municipality: Mapped[Municipality] = relationship()
+    association: Mapped[Association | None] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     validated_by: Mapped[User | None] = relationship(foreign_keys=[validated_by_id])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
 from advisory.assessments.answer_forms import describe
@@ -31,6 +32,7 @@ from advisory.reporting.data import (
     Step,
     TrainingInfo,
 )
+from advisory.services.associations import inheritance, source_label
 from advisory.services.municipalities import neighbours
 from advisory.services.peers import PeerMedians, peer_medians
 from advisory.services.plan import plan_items
@@ -90,7 +92,7 @@ def build_report(
         validated_by=assessment.validated_by.name if assessment.validated_by else None,
         validated_at=assessment.validated_at,
     )
-    return report_from_results(
+    report = report_from_results(
         results,
         place,
         status,
@@ -102,6 +104,12 @@ def build_report(
         training_progress=plan_counts(session, municipality.id, with_names=with_names),
         review=review_input(session, assessment),
     )
+    inherited = inheritance(session, assessment, results.questionnaire)
+    if inherited is None:
+        return report
+    with force_locale(lang):
+        source = source_label(inherited.association)
+    return replace(report, shared_source=source, shared_ids=frozenset(inherited.rows))
 
 
 def review_input(session: Session, assessment: Assessment) -> ReviewInput | None:

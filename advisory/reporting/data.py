@@ -293,6 +293,9 @@ class Report:
     review: ReviewInfo | None = None
     # Anonymous medians of comparable municipalities (advisory.services.peers), if any.
     peers: PeerMedians | None = None
+    # A member of an association: which answers came from its shared administration.
+    shared_source: str | None = None
+    shared_ids: frozenset[str] = frozenset()
 
     @property
     def applicable(self) -> tuple[DomainRow, ...]:

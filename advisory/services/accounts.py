@@ -14,6 +14,7 @@ from zxcvbn import zxcvbn
 
 from advisory.inputs import has_control_characters
 from advisory.models import (
+    Association,
     AuditEvent,
     LoginSession,
     Municipality,
@@ -111,6 +112,7 @@ def create_user(
     municipality: Municipality | None = None,
     scopes: list[Scope] = (),
     actor: User | None = None,
+    association: Association | None = None,
     check_password: bool = True,
     own_password: bool | None = None,
 ) -> User:
@@ -135,7 +137,7 @@ def create_user(
         role=role,
         must_change_password=(actor is not None) if own_password is None else not own_password,
     )
-    _apply_role(session, user, role, municipality, scopes)
+    _apply_role(session, user, role, municipality, scopes, association)
     session.add(user)
     session.flush()
     record_event(
@@ -159,6 +161,7 @@ def update_user(
     scopes: list[Scope],
     active: bool,
     actor: User,
+    association: Association | None = None,
 ) -> None:
     """Change name, role, scope and whether the account may sign in; role changes are audited."""
     before = _role_detail(user)
@@ -175,7 +178,7 @@ def update_user(
         )
     user.name = name
     user.role = role
-    _apply_role(session, user, role, municipality, scopes)
+    _apply_role(session, user, role, municipality, scopes, association)
     was_active, user.active = user.active, active
     if not active:
         end_sessions(session, user)
@@ -198,10 +201,13 @@ def update_user(
     session.commit()
 
 
-def _apply_role(session, user, role, municipality, scopes) -> None:
+def _apply_role(session, user, role, municipality, scopes, association=None) -> None:
     role = Role(role)
     if role.is_municipal and municipality is None:
         raise AccountError("municipality_required", field="municipality")
+    if role.is_association and association is None:
+        raise AccountError("association_required", field="association")
+    user.association = association if role.is_association else None
     if role.has_scope and not scopes:
         raise AccountError("scope_required", field="scopes")
     user.municipality = municipality if role.is_municipal else None
@@ -215,6 +221,12 @@ def _apply_role(session, user, role, municipality, scopes) -> None:
 
 
 def _role_detail(user: User) -> dict:
+    if user.association is not None:
+        return {
+            "role": str(user.role),
+            "association": user.association.code,
+            "scopes": [],
+        }
     return {
         "role": str(user.role),
         "municipality": user.municipality.ags if user.municipality else None,

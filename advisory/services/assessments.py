@@ -171,15 +171,23 @@ def answer_rows(session: Session, assessment: Assessment) -> dict[str, AnswerRow
 
 
 def load_answers(session: Session, assessment: Assessment) -> dict[str, Answer]:
-    """Return the answers as the engine sees them."""
+    """Return the answers as the engine sees them.
+
+    A member of an association gets its association's answers to the administration's questions.
+    """
     rows = session.execute(
         select(AnswerRow.question_id, AnswerRow.status, AnswerRow.value).where(
             AnswerRow.assessment_id == assessment.id
         )
     )
-    return {
-        qid: Answer.from_json({"status": status, "value": value}) for qid, status, value in rows
-    }
+    own = {qid: Answer.from_json({"status": status, "value": value}) for qid, status, value in rows}
+    if assessment.municipality is None or not assessment.municipality.in_association:
+        return own
+    from advisory.content import questionnaire
+    from advisory.services.associations import with_inherited
+
+    pinned = questionnaire(assessment.questionnaire_id, assessment.questionnaire_version)
+    return with_inherited(session, assessment, pinned, own)
 
 
 def as_answer(row: AnswerRow) -> Answer:
@@ -310,6 +318,12 @@ def summarise(session: Session, assessment: Assessment) -> None:
     # Imported here: the portfolio service scores through services.results, which imports this.
     from advisory.services.portfolio import refresh_summary
 
+    if assessment.association_id is not None:
+        # Every member inherits the association's answers: their figures change with them.
+        from advisory.services.associations import refresh_members
+
+        refresh_members(session, assessment)
+        return
     refresh_summary(session, assessment)
 
 

@@ -14,9 +14,11 @@ from advisory.directory import (
     MunicipalityRecord,
     base_name,
     read_any,
+    read_association_kinds,
     search_keys,
 )
 from advisory.models import Municipality
+from advisory.services.associations import sync_associations
 
 _BATCH = 2000
 
@@ -43,8 +45,14 @@ def import_municipalities(session: Session, path: Path = SHIPPED_FILE) -> dict[s
             unchanged += 1
     if pending:
         session.execute(Municipality.__table__.insert(), pending)
+    associations = sync_associations(session, read_association_kinds(path))
     session.commit()
-    return {"added": added, "updated": updated, "unchanged": unchanged}
+    return {
+        "added": added,
+        "updated": updated,
+        "unchanged": unchanged,
+        "associations": associations,
+    }
 
 
 def _values(record: MunicipalityRecord) -> dict:

@@ -143,7 +143,8 @@ def stale_assessments(session: Session, limit: int | None = None, within=None) -
             or_(
                 InventorySummary.assessment_id.is_(None),
                 InventorySummary.revision != Assessment.revision,
-            )
+            ),
+            Assessment.municipality_id.is_not(None),  # associations' inventories have none
         )
         .order_by(Assessment.id)
     )
@@ -159,7 +160,13 @@ def refresh_summaries(session: Session, only_stale: bool = False, batch: int = 2
     if only_stale:
         ids = stale_assessments(session)
     else:
-        ids = list(session.scalars(select(Assessment.id).order_by(Assessment.id)))
+        ids = list(
+            session.scalars(
+                select(Assessment.id)
+                .where(Assessment.municipality_id.is_not(None))
+                .order_by(Assessment.id)
+            )
+        )
     for start in range(0, len(ids), batch):
         for assessment in session.scalars(
             select(Assessment).where(Assessment.id.in_(ids[start : start + batch]))

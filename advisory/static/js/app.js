@@ -93,7 +93,7 @@
       if (q === lastQuery) return;
       lastQuery = q;
       if (q.length < 2) { items = []; close(); return; }
-      fetch(source + "?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      fetch(source + (source.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(q), { headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.json() : []; })
         .then(function (data) { if (input.value.trim() === q) render(data); })
         .catch(function () { close(); });

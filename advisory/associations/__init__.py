@@ -1,0 +1,1 @@
+"""Associations of municipalities: their page, members and shared inventory."""
