@@ -284,6 +284,7 @@ def refresh_summaries_command(stale: bool) -> None:
 @click.command("seed-synthetic")
 @click.option("--count", type=click.IntRange(min=1), help="How many municipalities (default: all).")
 @click.option("--state", help="Only municipalities of this state (two-digit key, e.g. 08).")
+@click.option("--district", help="Only municipalities of this district (five-digit key).")
 @click.option("--replace", is_flag=True, help="Delete every synthetic inventory first.")
 @click.option(
     "--delete", "delete_only", is_flag=True, help="Only delete the synthetic inventories."
@@ -293,7 +294,12 @@ def refresh_summaries_command(stale: bool) -> None:
 )
 @with_appcontext
 def seed_synthetic_command(
-    count: int | None, state: str | None, replace: bool, delete_only: bool, seed: int
+    count: int | None,
+    state: str | None,
+    district: str | None,
+    replace: bool,
+    delete_only: bool,
+    seed: int,
 ) -> None:
     """Generate plausible synthetic inventories for real municipalities (demos, benchmarks).
 
@@ -312,7 +318,13 @@ def seed_synthetic_command(
 
     try:
         result = seed_synthetic(
-            db.session, count, replace=replace, state=state, seed=seed, progress=progress
+            db.session,
+            count,
+            replace=replace,
+            state=state,
+            district=district,
+            seed=seed,
+            progress=progress,
         )
     except SyntheticError as error:
         raise click.ClickException(str(error)) from error

@@ -24,7 +24,6 @@ class RegionForm(FlaskForm):
     data = SelectField(
         _l("Data"),
         default="real",
-        choices=DATA_CHOICES,
         invalid_choice_message=CHOICE_ERROR,
         description=_l(
             "Synthetic inventories are generated for demonstrations and load tests; "
@@ -37,7 +36,8 @@ class RegionForm(FlaskForm):
         self.district.choices = [("", _l("all districts in your scope"))] + [
             (code, f"{name} ({state})") for code, name, state in districts
         ]
-        self.state.choices = [("", _l("all states in your scope"))] + list(states)
+        self.state.choices = [("", _l("all states in your scope")), *states]
+        self.data.choices = list(DATA_CHOICES)
         self.size.choices = [("", _l("all sizes"))] + [(k, size_label(k)) for k in SIZE_CLASSES]
 
     def filters(self) -> RegionFilters:

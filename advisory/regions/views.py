@@ -39,7 +39,7 @@ def _form() -> RegionForm:
 
 
 def _legend() -> dict[int | None, str]:
-    legend: dict[int | None, str] = {n: f"{n} {level_label(n)}" for n in range(1, 6)}
+    legend: dict[int | None, str] = {n: level_label(n) for n in range(1, 6)}
     legend[None] = _("no level yet")
     return legend
 

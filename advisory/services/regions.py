@@ -2,9 +2,10 @@
 
 Reads one `inventory_summary` row per municipality (its newest inventory), never answer rows.
 Every figure takes either real or synthetic inventories, never both: `synthetic` chooses which.
-Who sees what: the members are the municipalities the user may see (`access.municipality_condition`);
-municipal users see only their own district's figures, without names, and only when at least
-`MIN_GROUP` inventories count, so that no single municipality's levels can be read off.
+Who sees what: the members are the municipalities the user may see
+(`access.municipality_condition`); municipal users see only their own district's figures,
+without names, and only when at least `MIN_GROUP` inventories count, so that no single
+municipality's levels can be read off.
 """
 
 from __future__ import annotations

@@ -73,7 +73,7 @@ def maturity(population: int, urbanisation: int | None, rng: random.Random) -> f
     """Draw a municipality's general maturity on 0..1: larger and denser places are further."""
     size = 0.12 * math.log10(max(population, 100) / 500)  # 500 → 0, 5,000 → .12, 500,000 → .36
     urban = {1: 0.08, 2: 0.03}.get(urbanisation or 3, 0.0)
-    return min(0.95, max(0.02, 0.18 + size + urban + rng.gauss(0, 0.1)))
+    return min(0.95, max(0.02, 0.3 + size + urban + rng.gauss(0, 0.12)))
 
 
 def _nearest(options, target: float):
@@ -131,7 +131,7 @@ def _number(question: Question, target: float, facts: dict) -> float | int:
         value = max(question.min, value)
     if question.max is not None:
         value = min(question.max, value)
-    return int(round(value)) if question.integer else value
+    return round(value) if question.integer else value
 
 
 def draw_inventory(
@@ -215,7 +215,9 @@ def delete_synthetic(session: Session) -> int:
     return count
 
 
-def _candidates(session: Session, count: int | None, state: str | None) -> list[Municipality]:
+def _candidates(
+    session: Session, count: int | None, state: str | None, district: str | None
+) -> list[Municipality]:
     """Return inhabited municipalities without any inventory, in AGS order."""
     statement = (
         select(Municipality)
@@ -227,6 +229,8 @@ def _candidates(session: Session, count: int | None, state: str | None) -> list[
     )
     if state:
         statement = statement.where(Municipality.state_code == state)
+    if district:
+        statement = statement.where(Municipality.district_code == district)
     if count is not None:
         statement = statement.limit(count)
     return list(session.scalars(statement))
@@ -238,6 +242,7 @@ def seed_synthetic(
     *,
     replace: bool = False,
     state: str | None = None,
+    district: str | None = None,
     seed: int = 2026,
     progress: Callable[[int, int], None] | None = None,
 ) -> SeedResult:
@@ -251,7 +256,7 @@ def seed_synthetic(
         raise SyntheticError("Give a count of at least 1.")
     deleted = delete_synthetic(session) if replace else 0
     questionnaire = current_questionnaire()
-    places = _candidates(session, count, state)
+    places = _candidates(session, count, state, district)
     wanted = count if count is not None else len(places)
     created = 0
     for start in range(0, len(places), BATCH):
@@ -269,7 +274,7 @@ def _insert_batch(
     now = utcnow()
     drawn = []
     for place in places:
-        rng = random.Random(f"{seed}:{place.ags}")
+        rng = random.Random(f"{seed}:{place.ags}")  # noqa: S311 - plausible data, not secrets
         facts = municipality_facts(place)
         status = _status(rng)
         complete = status is not AssessmentStatus.IN_PROGRESS
