@@ -20,6 +20,7 @@ from advisory.services.regions import (
     region_view,
     shared_candidates,
 )
+from advisory.services import synthetic
 from advisory.services.synthetic import delete_synthetic, seed_synthetic
 from recommendations import CatalogueError, default_content_dir, load_catalogue
 from tests.conftest import Auth
@@ -132,7 +133,10 @@ def _district_size(session) -> int:
     )
 
 
-def test_seeding_marks_inventories_synthetic_with_the_same_summary_the_services_store(app):
+def test_seeding_marks_inventories_synthetic_with_the_same_summary_the_services_store(
+    app, monkeypatch
+):
+    monkeypatch.setattr(synthetic, "BATCH", 5)  # several batches, each committed on its own
     with app.app_context():
         result = seed_synthetic(db.session, 12, district=DISTRICT)
         assert result.created == 12

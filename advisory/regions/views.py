@@ -101,13 +101,9 @@ def view():
     )
     figure = None
     if region.named and region.listed and region.mapped:
+        names = {**legend}  # level → its name, looked up once instead of once per point
         points = [
-            MapPoint(
-                f"{m.name}: {level_label(m.level) if m.level else _('no level yet')}",
-                m.latitude,
-                m.longitude,
-                m.level,
-            )
+            MapPoint(f"{m.name}: {names[m.level]}", m.latitude, m.longitude, m.level)
             for m in region.mapped
         ]
         figure = map_svg(

@@ -217,10 +217,10 @@ def delete_synthetic(session: Session) -> int:
 
 def _candidates(
     session: Session, count: int | None, state: str | None, district: str | None
-) -> list[Municipality]:
-    """Return inhabited municipalities without any inventory, in AGS order."""
+) -> list[int]:
+    """Return the ids of inhabited municipalities without any inventory, in AGS order."""
     statement = (
-        select(Municipality)
+        select(Municipality.id)
         .where(
             Municipality.population > 0,
             ~exists().where(Assessment.municipality_id == Municipality.id),
@@ -260,7 +260,13 @@ def seed_synthetic(
     wanted = count if count is not None else len(places)
     created = 0
     for start in range(0, len(places), BATCH):
-        created += _insert_batch(session, questionnaire, places[start : start + BATCH], seed)
+        # Loaded per batch: each commit below expires (and expunge_all detaches) the objects.
+        batch = session.scalars(
+            select(Municipality)
+            .where(Municipality.id.in_(places[start : start + BATCH]))
+            .order_by(Municipality.ags)
+        ).all()
+        created += _insert_batch(session, questionnaire, list(batch), seed)
         session.commit()
         session.expunge_all()
         if progress:
