@@ -238,3 +238,19 @@ def test_cli_seeds_and_deletes_synthetic_inventories(app):
     result = runner.invoke(args=["seed-synthetic", "--delete"])
     assert "Synthetic inventories deleted: 3." in result.output
     assert runner.invoke(args=["seed-synthetic", "--count", "0"]).exit_code != 0
+
+
+def test_worker_processes_draw_the_same_inventories_as_one_process(app):
+    def seeded() -> dict[str, tuple]:
+        rows = db.session.execute(
+            select(Municipality.ags, InventorySummary.status, InventorySummary.score)
+            .join(InventorySummary, InventorySummary.municipality_id == Municipality.id)
+            .order_by(Municipality.ags)
+        )
+        return {ags: (status, score) for ags, status, score in rows}
+
+    with app.app_context():
+        assert seed_synthetic(db.session, 6, district=DISTRICT, workers=2).created == 6
+        parallel = seeded()
+        seed_synthetic(db.session, 6, district=DISTRICT, replace=True, workers=1)
+        assert seeded() == parallel and len(parallel) == 6

@@ -10,8 +10,11 @@ synthetic inventories, never both, and every page that shows one says "synthetis
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import math
+import multiprocessing
+import os
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -56,6 +59,8 @@ DOMAIN_OFFSETS = {
 OPTIONAL_DOMAINS = {"mobility": 0.35, "planning": 0.2}
 NOT_APPLICABLE_REASON = "Synthetische Angabe: für diese kleine Gemeinde nicht zutreffend."
 BATCH = 500
+# From this many municipalities on, drawing and scoring run in worker processes.
+PARALLEL_FROM = 2_000
 
 
 class SyntheticError(ValueError):
@@ -245,12 +250,15 @@ def seed_synthetic(
     district: str | None = None,
     seed: int = 2026,
     progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
 ) -> SeedResult:
     """Give up to `count` municipalities without an inventory a synthetic one (None: all).
 
     Municipalities with any inventory (real or synthetic) are left alone, so running it twice
     adds nothing new; `replace` first deletes every synthetic inventory. Draws are reproducible:
-    the same seed gives each municipality the same answers.
+    the same seed gives each municipality the same answers. Drawing and scoring (most of the
+    time) run in `workers` processes when there are many municipalities (default: one per CPU,
+    at most 4, from PARALLEL_FROM on); the database writes stay in this process.
     """
     if count is not None and count < 1:
         raise SyntheticError("Give a count of at least 1.")
@@ -258,79 +266,128 @@ def seed_synthetic(
     questionnaire = current_questionnaire()
     places = _candidates(session, count, state, district)
     wanted = count if count is not None else len(places)
-    created = 0
+    if workers is None:
+        workers = min(4, os.cpu_count() or 1) if len(places) >= PARALLEL_FROM else 1
+    batches = []
     for start in range(0, len(places), BATCH):
-        # Loaded per batch: each commit below expires (and expunge_all detaches) the objects.
-        batch = session.scalars(
+        # Plain facts per batch: each commit below expires the ORM objects.
+        rows = session.scalars(
             select(Municipality)
             .where(Municipality.id.in_(places[start : start + BATCH]))
             .order_by(Municipality.ags)
         ).all()
-        created += _insert_batch(session, questionnaire, list(batch), seed)
-        session.commit()
+        batches.append([(place.id, place.ags, municipality_facts(place)) for place in rows])
         session.expunge_all()
-        if progress:
-            progress(created, len(places))
+    work = (questionnaire.id, questionnaire.version, seed, utcnow())
+    created = 0
+    with _executor(workers) as pool:
+        for drawn in pool.map(_draw_batch, [(*work, batch) for batch in batches]):
+            created += _insert_batch(session, questionnaire, drawn)
+            session.commit()
+            session.expunge_all()
+            if progress:
+                progress(created, len(places))
     return SeedResult(created=created, skipped=max(0, wanted - created), deleted=deleted)
 
 
-def _insert_batch(
-    session: Session, questionnaire: Questionnaire, places: list[Municipality], seed: int
-) -> int:
-    now = utcnow()
+class _InProcess:
+    """The executor for one worker: map in this process (no start-up cost, easy to test)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        return None
+
+    @staticmethod
+    def map(function, items):
+        return map(function, items)
+
+
+def _executor(workers: int):
+    if workers <= 1:
+        return _InProcess()
+    # "spawn": the workers start clean instead of inheriting this process's database connections.
+    context = multiprocessing.get_context("spawn")
+    return concurrent.futures.ProcessPoolExecutor(workers, mp_context=context)
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """One drawn and scored inventory, ready to insert."""
+
+    municipality_id: int
+    status: str
+    created: dt.datetime
+    updated: dt.datetime
+    answers: dict[str, dict]
+    not_applicable: dict[str, str]
+    summary: dict
+
+
+def _draw_batch(work: tuple) -> list[Drawn]:
+    """Draw and score the inventories of one batch (pure; runs in a worker process)."""
+    from advisory.content import questionnaire as pinned
+
+    questionnaire_id, version, seed, now, batch = work
+    questionnaire = pinned(questionnaire_id, version)
     drawn = []
-    for place in places:
-        rng = random.Random(f"{seed}:{place.ags}")  # noqa: S311 - plausible data, not secrets
-        facts = municipality_facts(place)
+    for municipality_id, ags, facts in batch:
+        rng = random.Random(f"{seed}:{ags}")  # noqa: S311 - plausible data, not secrets
         status = _status(rng)
         complete = status is not AssessmentStatus.IN_PROGRESS
         answers, not_applicable = draw_inventory(questionnaire, facts, rng, complete)
         created = now - dt.timedelta(days=rng.randint(30, 400))
         updated = min(now, created + dt.timedelta(days=rng.randint(1, 60)))
-        drawn.append((place, facts, status, answers, not_applicable, created, updated))
+        scores = score(questionnaire, answers, facts, not_applicable_domains=not_applicable)
+        summary = summary_values(scores, status.value, updated, 1)
+        drawn.append(
+            Drawn(municipality_id, status.value, created, updated, answers, not_applicable, summary)
+        )
+    return drawn
+
+
+def _insert_batch(session: Session, questionnaire: Questionnaire, drawn: list[Drawn]) -> int:
     rows = [
         {
-            "municipality_id": place.id,
+            "municipality_id": item.municipality_id,
             "questionnaire_id": questionnaire.id,
             "questionnaire_version": questionnaire.version,
-            "status": status.value,
+            "status": item.status,
             "revision": 1,
-            "created_at": created,
-            "updated_at": updated,
-            "validated_at": updated if status is AssessmentStatus.VALIDATED else None,
+            "created_at": item.created,
+            "updated_at": item.updated,
+            "validated_at": item.updated if item.status == AssessmentStatus.VALIDATED else None,
             "synthetic": True,
         }
-        for place, _f, status, _a, _n, created, updated in drawn
+        for item in drawn
     ]
+    if not rows:
+        return 0
     ids = session.scalars(
         insert(Assessment).returning(Assessment.id, sort_by_parameter_order=True), rows
     ).all()
     answer_rows, domain_rows, summaries = [], [], []
     for assessment_id, item in zip(ids, drawn, strict=True):
-        _place, facts, status, answers, not_applicable, _created, updated = item
         answer_rows += [
             {
                 "assessment_id": assessment_id,
                 "question_id": question_id,
                 "status": answer["status"],
                 "value": answer.get("value"),
-                "updated_at": updated,
+                "updated_at": item.updated,
             }
-            for question_id, answer in answers.items()
+            for question_id, answer in item.answers.items()
         ]
         domain_rows += [
             {"assessment_id": assessment_id, "domain_id": domain_id, "not_applicable": True,
-             "reason": reason, "updated_at": updated}
-            for domain_id, reason in not_applicable.items()
+             "reason": reason, "updated_at": item.updated}
+            for domain_id, reason in item.not_applicable.items()
         ]  # fmt: skip
-        scores = score(questionnaire, answers, facts, not_applicable_domains=not_applicable)
         summaries.append(
-            {
-                "assessment_id": assessment_id,
-                "municipality_id": _place.id,
-                **summary_values(scores, status.value, updated, 1),
-            }
-        )
+            {"assessment_id": assessment_id, "municipality_id": item.municipality_id,
+             **item.summary}
+        )  # fmt: skip
     for table, values in ((Answer, answer_rows), (AssessmentDomain, domain_rows),
                           (InventorySummary, summaries)):  # fmt: skip
         if values:
