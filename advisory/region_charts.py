@@ -22,6 +22,9 @@ INK = "#1b1f24"
 # Text on a segment: dark on the light blues, white on the dark ones (contrast >= 4.5:1).
 TEXT_ON = {1: INK, 2: INK, 3: INK, 4: "#ffffff", 5: "#ffffff"}
 FONT = "DejaVu Sans, Verdana, sans-serif"
+# Each point names its municipality as a tooltip up to this many points; a state's map (up to
+# 2,500) would double in size, and there the districts' table is the text alternative.
+TOOLTIPS_UP_TO = 500
 
 
 @dataclass(frozen=True)
@@ -113,9 +116,10 @@ def map_svg(
         for point in ordered:
             x, y = project(point.latitude, point.longitude)
             shape = _marker(point.level, x, y, radius)
-            parts.append(
-                f"<g>{shape[:-2]}><title>{escape(point.label)}</title></{_tag(shape)}></g>"
-            )
+            if len(points) > TOOLTIPS_UP_TO:
+                parts.append(shape)
+            else:
+                parts.append(f"{shape[:-2]}><title>{escape(point.label)}</title></{_tag(shape)}>")
         parts.append("</g>")
     parts.append(f'<g transform="translate({plot_width + 14},24)" aria-hidden="true">')
     for row, (level, text) in enumerate(legend.items()):

@@ -11,6 +11,7 @@ from advisory.content import current_questionnaire
 from advisory.extensions import db
 from advisory.models import Assessment, InventorySummary, Municipality, Role, User
 from advisory.region_charts import MapPoint, map_svg
+from advisory.services import synthetic
 from advisory.services.assessments import start_assessment
 from advisory.services.portfolio import refresh_summary
 from advisory.services.regions import (
@@ -20,7 +21,6 @@ from advisory.services.regions import (
     region_view,
     shared_candidates,
 )
-from advisory.services import synthetic
 from advisory.services.synthetic import delete_synthetic, seed_synthetic
 from recommendations import CatalogueError, default_content_dir, load_catalogue
 from tests.conftest import Auth

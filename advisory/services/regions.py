@@ -38,6 +38,9 @@ LEVELS = (1, 2, 3, 4, 5)
 # The map and the member table list at most this many municipalities (every state fits);
 # beyond that the page asks for a state or district instead of sending megabytes.
 MAX_LISTED = 2_500
+# The list of every municipality under the map: up to this many (a district, a small state);
+# beyond it the districts' table stands in for it and each district's view lists its members.
+MAX_TABLE = 500
 
 
 class RegionError(ValueError):
@@ -143,6 +146,10 @@ class RegionView:
     @property
     def listed(self) -> bool:
         return len(self.members) <= MAX_LISTED
+
+    @property
+    def tabled(self) -> bool:
+        return len(self.members) <= MAX_TABLE
 
     @property
     def mapped(self) -> tuple[Member, ...]:
