@@ -10,6 +10,7 @@ measures in the same run, one request at a time (median server time on loopback)
   - GET /health                                   (the baseline: one trivial query)
   - GET /regions/?district=07333&data=synthetic   (a district: about 80 municipalities)
   - GET /regions/?state=07&data=synthetic         (a state: about 2,300 municipalities)
+  - a municipality's peer medians per domain (advisory.services.peers, cold and warm cache)
 and prints each as milliseconds and as a ratio to /health. The target is under 300 ms.
 """
 
@@ -99,6 +100,31 @@ def _app_context(url: str):
     return app.app_context()
 
 
+def peer_median_times(url: str, requests: int) -> dict[str, float]:
+    """Time a municipality's peer medians per domain (synthetic), cold and warm, in ms."""
+    from sqlalchemy import select
+
+    from advisory.extensions import db
+    from advisory.models import Municipality
+    from advisory.services.peers import clear_cache, peer_medians
+
+    with _app_context(url):
+        place = db.session.scalar(select(Municipality).where(Municipality.ags == "07333001"))
+        clear_cache()
+        started = time.perf_counter()
+        peer_medians(db.session, place, synthetic=True)
+        cold = (time.perf_counter() - started) * 1000
+        warm = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            peer_medians(db.session, place, synthetic=True)
+            warm.append((time.perf_counter() - started) * 1000)
+    return {
+        "peer medians, cold (service)": cold,
+        "peer medians, warm (service)": statistics.median(warm),
+    }
+
+
 def wait_for(base: str) -> None:
     for _ in range(300):
         try:
@@ -154,16 +180,8 @@ def main() -> None:
                     raise SystemExit(f"{path} did not render the synthetic figures")
             health = latency(client, "/health", requests)
             times = {key: latency(client, path, requests) for key, path in pages.items()}
-            # --- peer medians -----------------------------------------------------------------
-            # PLACE FOR THE LEAD AT MERGE: developer `peers` builds the service function that
-            # computes a municipality's peer medians per domain (issue 11). Measure it here on the
-            # same seeded database, e.g. (names to be taken from the merged `peers` service):
-            #     with _app_context(url):
-            #         started = time.perf_counter()
-            #         peer_medians(db.session, <a municipality of STATE>, synthetic=True)
-            #         times["peer medians (service)"] = (time.perf_counter() - started) * 1000
-            # and, if the results page shows them, the page under gunicorn via `latency(...)`.
-            # -----------------------------------------------------------------------------------
+            # --- peer medians (developer `peers`, merged): the service on the same data ---------
+            times.update(peer_median_times(url, requests))
         finally:
             server.terminate()
             try:
