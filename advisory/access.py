@@ -23,6 +23,10 @@ AREAS: dict[str, frozenset[Role]] = {
     "associations": frozenset({*ASSOCIATION_ROLES, Role.ADVISOR, Role.TRAINER, Role.ADMIN}),
     "admin": frozenset({Role.ADMIN}),
     "portfolio": frozenset({Role.ADVISOR, Role.TRAINER, Role.ADMIN}),
+    # Municipal users see only their own district's figures there, without names.
+    "regions": frozenset(
+        {Role.MUNICIPAL_EDITOR, Role.MUNICIPAL_VIEWER, Role.ADVISOR, Role.TRAINER, Role.ADMIN}
+    ),
     "catalogue_review": frozenset({Role.CURATOR, Role.ADMIN}),
     "team": frozenset({Role.MUNICIPAL_EDITOR, Role.MUNICIPAL_VIEWER}),
     "training": frozenset({Role.TRAINER, Role.ADMIN}),

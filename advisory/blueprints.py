@@ -19,6 +19,7 @@ from advisory.municipalities.views import bp as municipalities
 from advisory.plan.views import bp as plan
 from advisory.portfolio.views import bp as portfolio
 from advisory.procurement.views import bp as procurement
+from advisory.regions.views import bp as regions
 from advisory.report.views import bp as report
 from advisory.review.views import bp as review
 from advisory.team.views import bp as team
@@ -41,7 +42,7 @@ def register_blueprints(app: Flask) -> None:
         portfolio,
     ):
         app.register_blueprint(blueprint)
-    for blueprint in (team, training, cooperation, associations):
+    for blueprint in (team, training, regions, cooperation, associations):
         app.register_blueprint(blueprint)
 
     app.jinja_env.globals.update(

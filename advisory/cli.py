@@ -57,6 +57,7 @@ def _commands() -> tuple[click.Command, ...]:
         report_command,
         import_command,
         refresh_summaries_command,
+        seed_synthetic_command,
         db_group,
     )
 
@@ -293,6 +294,65 @@ def refresh_summaries_command(stale: bool) -> None:
     started = time.perf_counter()
     count = refresh_summaries(db.session, only_stale=stale)
     click.echo(f"Summaries refreshed: {count} ({time.perf_counter() - started:.1f} s).")
+
+
+@click.command("seed-synthetic")
+@click.option("--count", type=click.IntRange(min=1), help="How many municipalities (default: all).")
+@click.option("--state", help="Only municipalities of this state (two-digit key, e.g. 08).")
+@click.option("--district", help="Only municipalities of this district (five-digit key).")
+@click.option("--replace", is_flag=True, help="Delete every synthetic inventory first.")
+@click.option(
+    "--delete", "delete_only", is_flag=True, help="Only delete the synthetic inventories."
+)
+@click.option(
+    "--seed", default=2026, show_default=True, help="Random seed (same seed, same answers)."
+)
+@with_appcontext
+def seed_synthetic_command(
+    count: int | None,
+    state: str | None,
+    district: str | None,
+    replace: bool,
+    delete_only: bool,
+    seed: int,
+) -> None:
+    """Generate plausible synthetic inventories for real municipalities (demos, benchmarks).
+
+    Only municipalities without any inventory get one; every inventory made is marked
+    synthetic, labelled so wherever shown and never counted in figures of real inventories.
+    """
+    from advisory.services.synthetic import SyntheticError, delete_synthetic, seed_synthetic
+
+    started = time.perf_counter()
+    if delete_only:
+        click.echo(f"Synthetic inventories deleted: {delete_synthetic(db.session)}.")
+        return
+
+    def progress(done: int, total: int) -> None:
+        click.echo(f"  {done:,} of {total:,} ({time.perf_counter() - started:.1f} s)")
+
+    try:
+        result = seed_synthetic(
+            db.session,
+            count,
+            replace=replace,
+            state=state,
+            district=district,
+            seed=seed,
+            progress=progress,
+        )
+    except SyntheticError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"Synthetic inventories: {result.created:,} created"
+        + (f", {result.deleted:,} deleted first" if result.deleted else "")
+        + (
+            f"; {result.skipped:,} fewer than asked: no more municipalities without an inventory"
+            if result.skipped
+            else ""
+        )
+        + f" ({time.perf_counter() - started:.1f} s)."
+    )
 
 
 @click.command("seed-demo")

@@ -150,7 +150,7 @@ _SOLUTION_REQUIRED = (
 def _read_solution(
     reader: Reader, data: Any, stem: str, versions: Mapping[str, RequirementCatalogue]
 ) -> Solution | None:
-    top = reader.mapping(data, "", _SOLUTION_REQUIRED, ("notes", "website"))
+    top = reader.mapping(data, "", _SOLUTION_REQUIRED, ("notes", "website", "shared_operation"))
     if top is None:
         return None
     sid = reader.string(top.get("id"), "id", SLUG)
@@ -215,6 +215,7 @@ def _read_solution(
         review=_read_review(reader, top.get("review"), versions),
         notes=reader.optional_text(top.get("notes"), "notes"),
         website=reader.url(top.get("website"), "website"),
+        shared_operation=reader.optional_text(top.get("shared_operation"), "shared_operation"),
     )
     _check_solution(reader, solution, versions)
     return solution
@@ -548,6 +549,11 @@ def solution_data(solution: Solution) -> dict[str, Any]:
         },
         "notes": _text(solution.notes),
         "website": solution.website,
+        **(
+            {"shared_operation": _text(solution.shared_operation)}
+            if solution.shared_operation
+            else {}
+        ),
     }
 
 

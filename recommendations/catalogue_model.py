@@ -243,6 +243,15 @@ class Solution:
     review: Review
     notes: Text | None = None
     website: str | None = None
+    # What the entry's documented facts say about one installation or offer serving several
+    # municipalities (an association, a district's or a state's provider); None where they say
+    # nothing. With `shared_service` hosting it makes a solution a shared-service candidate.
+    shared_operation: Text | None = None
+
+    @property
+    def shareable(self) -> bool:
+        """Tell whether the catalogue says the solution can be run for several municipalities."""
+        return "shared_service" in self.hosting or self.shared_operation is not None
 
 
 @dataclass(frozen=True)

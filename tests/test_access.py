@@ -50,6 +50,8 @@ ROUTES: dict[str, set[Role] | None] = {
     "assessments.targets": {Role.MUNICIPAL_EDITOR, Role.ADVISOR},
     "plan.page": DIRECTORY_ROLES,
     "plan.save": {Role.MUNICIPAL_EDITOR, Role.ADVISOR},
+    # Municipal users: their own district's figures only, without names (test below).
+    "regions.view": MUNICIPAL | PORTFOLIO_ROLES,
     "catalogue.solutions": EVERYONE,
     "catalogue.solution": EVERYONE,
     "catalogue.compare": EVERYONE,
@@ -328,3 +330,20 @@ def test_association_staff_see_nothing_of_another_association_or_of_non_members(
     assert response.status_code == 403
     page = get(f"/associations/{OWN_CODE}").get_data(as_text=True)
     assert "Albisheim" in page and "Kerzenheim" not in page
+
+
+def test_region_view_stays_inside_the_scope(app, make_user):
+    """Advisors choose only districts of their portfolio; municipal users get their own, unnamed."""
+    advisor = make_user(Role.ADVISOR, scopes="07333")
+    auth = Auth(app.test_client())
+    auth.login(advisor.email)
+    assert auth.client.get("/regions/?district=07333").status_code == 200
+    foreign = auth.client.get("/regions/?district=09162")
+    assert foreign.status_code == 400
+    assert "München" not in foreign.get_data(as_text=True)
+    viewer = make_user(Role.MUNICIPAL_VIEWER, ags=OWN_AGS)
+    auth = Auth(app.test_client())
+    auth.login(viewer.email)
+    page = auth.client.get("/regions/?district=09162&state=09").get_data(as_text=True)
+    assert "Donnersbergkreis" in page and "München" not in page
+    assert "Biedesheim" not in page  # a neighbour of the same district is never named

@@ -95,6 +95,15 @@ def solution_fields(domains: dict[str, str], new: bool) -> tuple[Field, ...]:
         Field("publicly_funded", _l("Development publicly funded"), "tribool"),
         Field("notes", _l("Notes (what could not be verified)"), "area"),
         Field("website", _l("Website"), "line"),
+        Field(
+            "shared_operation",
+            _l("Operation for several municipalities"),
+            "area",
+            hint=_l(
+                "Only what is documented: that one installation or offer serves several "
+                "municipalities (association, district or state provider). Leave empty otherwise."
+            ),
+        ),
     ]
     if new:
         fields.insert(0, _id_field())
@@ -175,7 +184,7 @@ def posted_data(fields: tuple[Field, ...], form) -> tuple[dict[str, Any], dict[s
                 "en": form.get(f"{name}_en", "")[:MAX_TEXT].strip(),
             }
             values[name] = text
-            optional = field.key == "notes"
+            optional = field.key in ("notes", "shared_operation")
             _put(data, field.key, None if optional and not (text["de"] or text["en"]) else text)
         elif field.kind == "choices":
             chosen = form.getlist(name)

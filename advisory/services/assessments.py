@@ -67,6 +67,8 @@ def open_assessment(session: Session, municipality: Municipality) -> Assessment 
         .where(
             Assessment.municipality_id == municipality.id,
             Assessment.status != AssessmentStatus.VALIDATED,
+            # A synthetic inventory (demos, benchmarks) never blocks or feeds a real one.
+            Assessment.synthetic.is_(False),
         )
         .order_by(Assessment.id.desc())
     )
@@ -130,7 +132,7 @@ def new_assessment(
     """Add an empty assessment that follows the municipality's newest one; return both."""
     previous = session.scalar(
         select(Assessment)
-        .where(Assessment.municipality_id == municipality.id)
+        .where(Assessment.municipality_id == municipality.id, Assessment.synthetic.is_(False))
         .order_by(Assessment.id.desc())
     )
     assessment = Assessment(

@@ -1,0 +1,1 @@
+"""District and region view: level distributions, medians, statuses, map, shared services."""
