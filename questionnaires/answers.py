@@ -61,12 +61,15 @@ class Answer:
         if isinstance(data, Answer):
             return data
         status = data.get("status") if isinstance(data, Mapping) else None
-        if not isinstance(status, str) or status not in {s.value for s in AnswerStatus}:
+        if not isinstance(status, str) or status not in _STATUSES:
             raise AnswerError("", "Ungültige Antwort.", "Invalid answer.")
         status = AnswerStatus(status)
         if status is AnswerStatus.ANSWERED:
             return cls(status, _freeze(data.get("value")))  # type: ignore[union-attr]
         return cls(status)
+
+
+_STATUSES = frozenset(s.value for s in AnswerStatus)
 
 
 def _freeze(value: object) -> object:
