@@ -11,7 +11,8 @@ from sqlalchemy import select
 from advisory.access import can_edit_answers, can_view
 from advisory.assessments.answer_forms import QuestionState, describe, read_answer, submitted
 from advisory.catalogue import labels
-from advisory.charts import ChartDomain, bar_figure, radar_figure
+from advisory.chart_json import bars_json, radar_json
+from advisory.charts import ChartDomain
 from advisory.content import current_questionnaire, questionnaire
 from advisory.extensions import db
 from advisory.inputs import MAX_ID, parse_int
@@ -358,8 +359,8 @@ def results(assessment_id: int):
         results=computed,
         goal_labels=_goal_labels(computed.questionnaire, lang),
         role_words=labels.ROLES,
-        radar=radar_figure(chart_domains, lang).to_json().replace("</", "<\\/"),
-        bars=bar_figure(chart_domains, lang).to_json().replace("</", "<\\/"),
+        radar=radar_json(chart_domains, lang),
+        bars=bars_json(chart_domains, lang),
         may_edit=_may_edit(assessment),
         lang=lang,
         plan=plan_view(db.session, assessment, computed),
