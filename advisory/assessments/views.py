@@ -212,22 +212,21 @@ def _conflict_info(question: Question, conflict) -> dict:
 def _render_section(
     assessment, q, current, section_id, errors, conflicts, status=200, na_error=None
 ):
-    rows = service.answer_rows(db.session, assessment)
-    facts = service.municipality_facts(assessment.municipality)
-    states = service.domain_states(db.session, assessment)
-    sections, visible = service.progress(q, rows, facts, states)
+    page = service.section_page(db.session, assessment, q, section_id, current.questions)
+    rows = page.rows
     order = [PROFILE, *(d.id for d in q.domains)]
     index = order.index(section_id)
     form = request.form if request.method == "POST" else None
+    lang = _lang()
     return render_template(
         "assessments/section.html",
         assessment=assessment,
         questionnaire=q,
         section=current,
         section_id=section_id,
-        progress=next(s for s in sections if s.id == section_id),
-        states={q.id: QuestionState(q, rows.get(q.id), form, _lang()) for q in current.questions},
-        visible=visible,
+        progress=page.progress,
+        states={q.id: QuestionState(q, rows.get(q.id), form, lang) for q in current.questions},
+        visible=page.visible,
         errors=errors,
         conflicts=conflicts,
         submitted_form=form,
@@ -235,10 +234,10 @@ def _render_section(
         next_section=order[index + 1] if index + 1 < len(order) else None,
         titles={PROFILE: q.profile.title, **{d.id: d.title for d in q.domains}},
         may_edit=_may_edit(assessment),
-        lang=_lang(),
+        lang=lang,
         na_error=na_error,
         completed_trainings=completed_for_section(
-            db.session, current_user, assessment, section_id, _lang()
+            db.session, current_user, assessment, section_id, lang
         ),
     ), status
 
