@@ -124,6 +124,16 @@ def start_gunicorn(url: str, port: int) -> subprocess.Popen:
     return subprocess.Popen([*command, "advisory:create_app()"], env=env, cwd=ROOT)
 
 
+def stop(server: subprocess.Popen) -> None:
+    """Stop gunicorn; on a busy machine it may need longer than its graceful timeout allows."""
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
+
+
 def check_port(port: int) -> int:
     """Return the port if it is free on loopback; stop with a clear message otherwise."""
     with socket.socket() as sock:
@@ -151,7 +161,7 @@ class Client:
         self.csrf = re.search(r'name="csrf_token" value="([^"]+)"', home).group(1)
 
     def get(self, path: str) -> str:
-        with self.opener.open(self.base + path, timeout=30) as response:
+        with self.opener.open(self.base + path, timeout=120) as response:
             return response.read().decode()
 
     def post(self, path: str, data: dict, accept_json: bool = False) -> str:
@@ -160,7 +170,7 @@ class Client:
             data=urllib.parse.urlencode(data, doseq=True).encode(),
             headers={"Accept": "application/json"} if accept_json else {},
         )
-        with self.opener.open(request, timeout=30) as response:
+        with self.opener.open(request, timeout=120) as response:
             return response.read().decode()
 
 
@@ -258,8 +268,7 @@ def main() -> None:
                 for key, work in works.items():
                     results[key].append(measure(key, clients, work, args.requests))
         finally:
-            server.terminate()
-            server.wait(timeout=10)
+            stop(server)
     base_rate = statistics.median(results["health"])
     print(
         f"gunicorn 2 workers (advisory/gunicorn_conf.py), {THREADS} client threads, "
