@@ -43,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from advisory.services import mail
 
     babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.install_fast_translations(app, babel)
     security.init_app(app)
     mail.init_mail(app)
     blueprints.register_blueprints(app)

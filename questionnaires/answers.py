@@ -61,12 +61,15 @@ class Answer:
         if isinstance(data, Answer):
             return data
         status = data.get("status") if isinstance(data, Mapping) else None
-        if not isinstance(status, str) or status not in {s.value for s in AnswerStatus}:
+        status = _STATUSES.get(status) if isinstance(status, str) else None
+        if status is None:
             raise AnswerError("", "Ungültige Antwort.", "Invalid answer.")
-        status = AnswerStatus(status)
         if status is AnswerStatus.ANSWERED:
             return cls(status, _freeze(data.get("value")))  # type: ignore[union-attr]
         return cls(status)
+
+
+_STATUSES = {s.value: s for s in AnswerStatus}  # a dict lookup is faster than AnswerStatus(x)
 
 
 def _freeze(value: object) -> object:

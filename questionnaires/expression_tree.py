@@ -31,7 +31,7 @@ class Type(Enum):
 
 
 def _number(value: object) -> int | float | None:
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):  # tuple: fast
         return value
     return None
 
@@ -217,9 +217,11 @@ class Membership(Node):
     def evaluate(self, values: Mapping[str, object]) -> object:
         item = self.item.evaluate(values)
         container = _sequence(self.container.evaluate(values))
-        if item is None or container is None or _kind(item) not in ("string", "number"):
+        kind = _kind(item)
+        if item is None or container is None or kind not in ("string", "number"):
             return False
-        found = any(_kind(element) == _kind(item) and element == item for element in container)
+        # Equal values first: the kind of an element is looked at only where it could match.
+        found = any(element == item and _kind(element) == kind for element in container)
         return found != self.negated
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from questionnaires.errors import UnknownQuestionnaireError
 from questionnaires.expressions import Expression
@@ -157,9 +158,9 @@ class Question:
         """True if answers to this question count towards its domain's score."""
         return not self.is_profile and self.type in SCORED_TYPES and self.weight > 0
 
-    @property
+    @cached_property
     def option_ids(self) -> tuple[str, ...]:
-        """Ids of the options, in order."""
+        """Ids of the options, in order (computed once: answers are checked against it often)."""
         return tuple(o.id for o in self.options)
 
     def option(self, option_id: str) -> Option | None:

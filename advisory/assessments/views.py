@@ -11,7 +11,8 @@ from sqlalchemy import select
 from advisory.access import can_edit_answers, can_view
 from advisory.assessments.answer_forms import QuestionState, describe, read_answer, submitted
 from advisory.catalogue import labels
-from advisory.charts import ChartDomain, bar_figure, radar_figure
+from advisory.chart_json import bars_json, radar_json
+from advisory.charts import ChartDomain
 from advisory.content import current_questionnaire, questionnaire
 from advisory.extensions import db
 from advisory.inputs import MAX_ID, parse_int
@@ -225,24 +226,21 @@ def _conflict_info(question: Question, conflict) -> dict:
 def _render_section(
     assessment, q, current, section_id, errors, conflicts, status=200, na_error=None
 ):
-    rows, inherited = member_rows(
-        db.session, assessment, q, service.answer_rows(db.session, assessment)
-    )
-    facts = service.municipality_facts(assessment.municipality)
-    states = service.domain_states(db.session, assessment)
-    sections, visible = service.progress(q, rows, facts, states)
+    page = service.section_page(db.session, assessment, q, section_id, current.questions)
+    rows, inherited = page.rows, page.inherited
     order = [PROFILE, *(d.id for d in q.domains)]
     index = order.index(section_id)
     form = request.form if request.method == "POST" else None
+    lang = _lang()
     return render_template(
         "assessments/section.html",
         assessment=assessment,
         questionnaire=q,
         section=current,
         section_id=section_id,
-        progress=next(s for s in sections if s.id == section_id),
-        states={q.id: QuestionState(q, rows.get(q.id), form, _lang()) for q in current.questions},
-        visible=visible,
+        progress=page.progress,
+        states={q.id: QuestionState(q, rows.get(q.id), form, lang) for q in current.questions},
+        visible=page.visible,
         errors=errors,
         conflicts=conflicts,
         submitted_form=form,
@@ -250,12 +248,12 @@ def _render_section(
         next_section=order[index + 1] if index + 1 < len(order) else None,
         titles={PROFILE: q.profile.title, **{d.id: d.title for d in q.domains}},
         may_edit=_may_edit(assessment),
-        lang=_lang(),
+        lang=lang,
         na_error=na_error,
         inherited=inherited.question_ids if inherited else frozenset(),
         inherited_from=source_label(inherited.association) if inherited else None,
         completed_trainings=completed_for_section(
-            db.session, current_user, assessment, section_id, _lang()
+            db.session, current_user, assessment, section_id, lang
         ),
     ), status
 
@@ -380,8 +378,8 @@ def results(assessment_id: int):
         results=computed,
         goal_labels=_goal_labels(computed.questionnaire, lang),
         role_words=labels.ROLES,
-        radar=radar_figure(chart_domains, lang).to_json().replace("</", "<\\/"),
-        bars=bar_figure(chart_domains, lang).to_json().replace("</", "<\\/"),
+        radar=radar_json(chart_domains, lang),
+        bars=bars_json(chart_domains, lang),
         may_edit=_may_edit(assessment),
         lang=lang,
         peers=peers,

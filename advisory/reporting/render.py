@@ -19,6 +19,7 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from advisory.chart_images import figure_svg
+from advisory.chart_json import bars_json, radar_json, roadmap_json
 from advisory.charts import bar_figure, radar_figure, roadmap_figure
 from advisory.reporting.data import Report
 
@@ -44,8 +45,18 @@ def figures(report: Report) -> dict[str, go.Figure]:
 
 
 def chart_json(report: Report) -> dict[str, str]:
-    """Return each figure as JSON safe to put into a <script type="application/json"> block."""
-    return {name: f.to_json().replace("</", "<\\/") for name, f in figures(report).items()}
+    """Return each figure as JSON safe to put into a <script type="application/json"> block.
+
+    The same charts as `figures`, from a cache keyed by the chart data (`advisory.chart_json`).
+    """
+    domains = list(report.chart_domains)
+    charts = {}
+    if domains:
+        charts["radar"] = radar_json(domains, report.lang)
+        charts["bars"] = bars_json(domains, report.lang)
+    if report.roadmap_bars:
+        charts["roadmap"] = roadmap_json(report.roadmap_bars, report.lang)
+    return charts
 
 
 def chart_images(report: Report) -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +31,9 @@ from questionnaires import (
     validate_answer,
     visible_questions,
 )
+
+if TYPE_CHECKING:
+    from advisory.services.associations import Inheritance
 
 
 class AssessmentError(ValueError):
@@ -451,24 +455,82 @@ def progress(
     sections = [("profile", questionnaire.profile.questions)] + [
         (d.id, d.questions) for d in questionnaire.domains
     ]
-    result = []
-    for section_id, questions in sections:
-        shown = [q.id for q in questions if q.id in visible]
-        edited = [rows[qid] for qid in (q.id for q in questions) if qid in rows]
-        last = max(edited, key=lambda r: r.updated_at, default=None)
-        state = states.get(section_id)
-        result.append(
-            SectionProgress(
-                id=section_id,
-                shown=len(shown),
-                answered=sum(1 for qid in shown if qid in rows),
-                not_applicable=bool(state and state.not_applicable),
-                reason=state.reason if state else None,
-                last_edited_by=last.updated_by.name if last and last.updated_by else None,
-                last_edited_at=last.updated_at if last else None,
-            )
-        )
+    result = [
+        _section_progress(section_id, questions, rows, visible, states.get(section_id))
+        for section_id, questions in sections
+    ]
     return result, visible
+
+
+def _section_progress(
+    section_id: str,
+    questions: tuple[Question, ...],
+    rows: Mapping[str, AnswerRow],
+    visible: set[str],
+    state: AssessmentDomain | None,
+) -> SectionProgress:
+    """Return the progress of one section; `rows` needs at least the section's answers."""
+    shown = [q.id for q in questions if q.id in visible]
+    edited = [rows[qid] for qid in (q.id for q in questions) if qid in rows]
+    last = max(edited, key=lambda r: r.updated_at, default=None)
+    return SectionProgress(
+        id=section_id,
+        shown=len(shown),
+        answered=sum(1 for qid in shown if qid in rows),
+        not_applicable=bool(state and state.not_applicable),
+        reason=state.reason if state else None,
+        last_edited_by=last.updated_by.name if last and last.updated_by else None,
+        last_edited_at=last.updated_at if last else None,
+    )
+
+
+@dataclass(frozen=True)
+class SectionPage:
+    """What one section's page shows: its stored answers, what is visible, its progress."""
+
+    rows: dict[str, AnswerRow]
+    visible: set[str]
+    progress: SectionProgress
+    # A member of an association: the shared administration's answers in `rows` and their source.
+    inherited: Inheritance | None = None
+
+
+def section_page(
+    session: Session,
+    assessment: Assessment,
+    questionnaire: Questionnaire,
+    section_id: str,
+    questions: tuple[Question, ...],
+) -> SectionPage:
+    """Load what the page of one section (the profile or a domain) needs.
+
+    Visibility depends on answers anywhere in the inventory, so every answer is read, but only
+    as values; the full rows (revision, who saved it, when) are loaded for the section alone.
+    """
+    ids = [q.id for q in questions]
+    rows = {
+        row.question_id: row
+        for row in session.scalars(
+            select(AnswerRow)
+            .where(AnswerRow.assessment_id == assessment.id, AnswerRow.question_id.in_(ids))
+            .options(joinedload(AnswerRow.updated_by))  # the page shows who saved each answer
+        )
+    }
+    inherited = None
+    if assessment.municipality is not None and assessment.municipality.in_association:
+        from advisory.services.associations import member_rows
+
+        rows, inherited = member_rows(session, assessment, questionnaire, rows)
+    facts = municipality_facts(assessment.municipality)
+    visible = visible_questions(questionnaire, load_answers(session, assessment), facts)
+    state = session.scalar(
+        select(AssessmentDomain).where(
+            AssessmentDomain.assessment_id == assessment.id,
+            AssessmentDomain.domain_id == section_id,
+        )
+    )
+    progress_ = _section_progress(section_id, questions, rows, visible, state)
+    return SectionPage(rows, visible, progress_, inherited)
 
 
 def import_answers(

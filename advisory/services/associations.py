@@ -198,20 +198,15 @@ class Inheritance:
     rows: dict[str, AnswerRow]  # the association's stored answers among them
 
 
-def inheritance(
-    session: Session, assessment: Assessment, questionnaire: Questionnaire
-) -> Inheritance | None:
-    """Return what the member inventory inherits, or None (no association or no shared inventory).
-
-    Costs nothing for a municipality that belongs to no association.
-    """
+def shared_source(session: Session, assessment: Assessment) -> Assessment | None:
+    """Return the association's inventory that a member inventory inherits from, if any."""
     municipality = assessment.municipality
     if assessment.association_id is not None or municipality is None:
         return None
     association = association_of(session, municipality)
     if association is None:
         return None
-    source = session.scalar(
+    return session.scalar(
         select(Assessment)
         .where(
             Assessment.association_id == association.id,
@@ -219,8 +214,19 @@ def inheritance(
         )
         .order_by(Assessment.id.desc())
     )
+
+
+def inheritance(
+    session: Session, assessment: Assessment, questionnaire: Questionnaire
+) -> Inheritance | None:
+    """Return what the member inventory inherits, or None (no association or no shared inventory).
+
+    Costs nothing for a municipality that belongs to no association.
+    """
+    source = shared_source(session, assessment)
     if source is None:
         return None
+    association = source.association
     shared = {q.id: q for q in questionnaire.administration_questions()}
     rows = {
         row.question_id: row

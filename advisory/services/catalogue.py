@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Mapping
 from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from advisory.models import CatalogueEntry, SolutionEdit, SolutionReview, User
@@ -87,6 +87,22 @@ def current_catalogue(session: Session) -> Catalogue:
     return dataclasses.replace(
         shipped, solutions=tuple(solutions.values()), trainings=tuple(trainings.values())
     )
+
+
+def catalogue_version(session: Session) -> tuple[int | None, ...]:
+    """Return a version of the curated catalogue: the newest id of each of its tables.
+
+    Reviews, edits and entries are only ever added (never changed or deleted), so the catalogue
+    that `current_catalogue` builds changes exactly when one of these ids does.
+    """
+    row = session.execute(
+        select(
+            select(func.max(SolutionReview.id)).scalar_subquery(),
+            select(func.max(SolutionEdit.id)).scalar_subquery(),
+            select(func.max(CatalogueEntry.id)).scalar_subquery(),
+        )
+    ).one()
+    return tuple(row)
 
 
 def newest_entries(session: Session) -> dict[tuple[str, str], CatalogueEntry]:

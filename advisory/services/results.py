@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import update
+from flask import current_app, has_app_context
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from advisory.content import questionnaire as pinned_questionnaire
@@ -20,7 +23,7 @@ from advisory.services.assessments import (
     municipality_facts,
     summarise,
 )
-from advisory.services.catalogue import current_catalogue, shipped_catalogue
+from advisory.services.catalogue import catalogue_version, current_catalogue, shipped_catalogue
 from advisory.services.review import reviewed_answers
 from questionnaires import Answer, Questionnaire, parse_yaml
 from recommendations import (
@@ -147,16 +150,80 @@ def score_assessment(
     return questionnaire, answers, facts, score(questionnaire, answers, facts, **settings)
 
 
+#: Results kept per application (the results page, the web report and the exports of an
+#: unchanged inventory read them again and again).
+RESULTS_CACHE_SIZE = 64
+_results_lock = threading.Lock()
+
+
 def compute_results(
     session: Session, assessment: Assessment, today: dt.date | None = None
 ) -> Results:
-    """Score the assessment and evaluate every rule; pure engines, stored answers."""
+    """Score the assessment and evaluate every rule; pure engines, stored answers.
+
+    Results are cached by everything they are computed from: the inventory's revision (every
+    change of an answer, a reviewed value, a target or a domain's applicability raises it in the
+    same transaction), the questionnaire, the municipality's facts, the curated catalogue's
+    version and the day. The revision is read from the database, not from the session. The
+    cache belongs to the Flask application (one per database); outside an application there is
+    none.
+    """
+    today = today or dt.date.today()
+    cache = _results_cache()
+    if cache is None:
+        return _compute_results(session, assessment, today)
+    key = _results_key(session, assessment, today)
+    with _results_lock:
+        cached = cache.get(key)
+        if cached is not None:
+            cache.move_to_end(key)
+            return cached
+    results = _compute_results(session, assessment, today)
+    with _results_lock:
+        cache[key] = results
+        while len(cache) > RESULTS_CACHE_SIZE:
+            cache.popitem(last=False)
+    return results
+
+
+def _results_cache() -> OrderedDict | None:
+    if not has_app_context():
+        return None
+    return current_app.extensions.setdefault("advisory.results", OrderedDict())
+
+
+def _results_key(session: Session, assessment: Assessment, today: dt.date) -> tuple:
+    revision = session.scalar(select(Assessment.revision).where(Assessment.id == assessment.id))
+    questionnaire = pinned_questionnaire(
+        assessment.questionnaire_id, assessment.questionnaire_version
+    )
+    facts = tuple(sorted(municipality_facts(assessment.municipality).items()))
+    # A member of an association inherits the shared inventory's answers: its revision counts too.
+    source = None
+    if assessment.municipality is not None and assessment.municipality.in_association:
+        from advisory.services.associations import shared_source
+
+        shared = shared_source(session, assessment)
+        source = (shared.id, shared.revision) if shared is not None else None
+    return (
+        assessment.id,
+        revision,
+        assessment.questionnaire_id,
+        assessment.questionnaire_version,
+        id(questionnaire),
+        facts,
+        catalogue_version(session),
+        today,
+        source,
+    )
+
+
+def _compute_results(session: Session, assessment: Assessment, today: dt.date) -> Results:
     questionnaire, own, reviewed, facts, settings = _score_inputs(session, assessment)
     answers = {**own, **reviewed}  # as in score_assessment, which the dashboard's summaries use
     scores = score(questionnaire, answers, facts, **settings)
     self_scores = score(questionnaire, own, facts, **settings) if reviewed else None
     catalogue = current_catalogue(session)
-    today = today or dt.date.today()
     evaluation = run(
         _rules(assessment.questionnaire_id, assessment.questionnaire_version),
         Context(questionnaire, answers, facts, scores, catalogue, today),

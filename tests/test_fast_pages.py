@@ -1,0 +1,186 @@
+"""The caches behind the fast pages (issue 14) never serve stale content.
+
+Results are cached by the inventory's revision (and facts, catalogue version, day); web charts by
+their chart data and language; template translations per request language. Each test changes
+what a cache depends on and checks that the page or service shows the change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from advisory.content import current_questionnaire
+from advisory.demo import demo_set
+from advisory.extensions import db
+from advisory.models import Answer, Assessment, Role, SolutionEdit, User
+from advisory.services.assessments import import_answers, save_answer, set_domain_applicability
+from advisory.services.results import compute_results, set_targets
+from advisory.services.review import save_review
+from questionnaires import Answer as EngineAnswer
+from tests.conftest import Auth
+
+TOWN = "08115021"
+
+
+@pytest.fixture
+def answered(app, make_user, make_assessment):
+    """An editor and the town's inventory filled with the town's demo answers."""
+    editor = make_user(Role.MUNICIPAL_EDITOR, ags=TOWN)
+    assessment_id = make_assessment(TOWN, editor)
+    with app.app_context():
+        assessment = db.session.get(Assessment, assessment_id)
+        user = db.session.get(User, editor.id)
+        import_answers(
+            db.session, assessment, current_questionnaire(), demo_set("town")["answers"], user
+        )
+    return editor, assessment_id
+
+
+def _radar(page: str) -> dict:
+    match = re.search(r'<script[^>]*id="radar-data"[^>]*>(.*?)</script>', page, re.S)
+    assert match, "no radar data on the page"
+    return json.loads(match.group(1))
+
+
+def _revision(app, assessment_id: int, question_id: str) -> int:
+    with app.app_context():
+        return db.session.scalar(
+            select(Answer.revision).where(
+                Answer.assessment_id == assessment_id, Answer.question_id == question_id
+            )
+        )
+
+
+def test_results_page_shows_a_saved_answer_at_once(app, answered):
+    editor, assessment_id = answered
+    auth = Auth(app.test_client())
+    auth.login(editor.email)
+    url = f"/assessments/{assessment_id}/results"
+    first = auth.client.get(url).get_data(as_text=True)
+    again = auth.client.get(url).get_data(as_text=True)
+    assert _radar(again) == _radar(first)  # served again, unchanged
+    strategy = current_questionnaire().domains[0]
+    assert strategy.id == "strategy"
+    changed = 0
+    for question in strategy.questions:
+        if question.type != "single":
+            continue
+        lowest = question.options[0].id
+        response = auth.client.post(
+            f"/assessments/{assessment_id}/answers/{question.id}",
+            data={
+                "csrf_token": auth.csrf_token(f"/assessments/{assessment_id}/sections/strategy"),
+                f"present-{question.id}": "1",
+                f"rev-{question.id}": str(_revision(app, assessment_id, question.id) or 0),
+                f"q-{question.id}": lowest,
+            },
+            headers={"Accept": "application/json"},
+        )
+        assert response.status_code == 200, response.get_data(as_text=True)
+        changed += response.json["status"] == "saved"
+    assert changed
+    after = auth.client.get(url).get_data(as_text=True)
+    before_level, after_level = _radar(first)["data"][0]["r"][0], _radar(after)["data"][0]["r"][0]
+    assert after_level < before_level, (before_level, after_level)
+    report = auth.client.get(f"/assessments/{assessment_id}/report").get_data(as_text=True)
+    assert _radar(report)["data"][0]["r"][0] == after_level
+
+
+def test_results_are_recomputed_after_every_kind_of_change(app, answered, make_user):
+    editor, assessment_id = answered
+    advisor = make_user(Role.ADVISOR, scopes="08")
+    questionnaire = current_questionnaire()
+    budget = questionnaire.find_question("strategy.budget")
+    with app.test_request_context():
+        assessment = db.session.get(Assessment, assessment_id)
+        user = db.session.get(User, editor.id)
+        first = compute_results(db.session, assessment)
+        assert compute_results(db.session, assessment) is first  # cached while nothing changes
+
+        revision = _revision(app, assessment_id, budget.id)
+        new_value = "none" if first.answers[budget.id].value != "none" else "multi_year"
+        save_answer(
+            db.session, assessment, budget, EngineAnswer.answered(new_value), revision, user
+        )
+        after_answer = compute_results(db.session, assessment)
+        assert after_answer is not first
+        assert after_answer.answers[budget.id].value == new_value
+
+        set_targets(db.session, assessment, {"strategy": 5}, user)
+        after_target = compute_results(db.session, assessment)
+        assert after_target.scores.domain("strategy").target == 5
+
+        set_domain_applicability(
+            db.session, assessment, "mobility", not_applicable=True, reason="Kreis", user=user
+        )
+        after_na = compute_results(db.session, assessment)
+        assert not after_na.scores.domain("mobility").applicable
+
+        reviewer = db.session.get(User, advisor.id)
+        corrected = "multi_year" if new_value == "none" else "none"
+        save_review(
+            db.session,
+            assessment,
+            budget,
+            EngineAnswer.answered(corrected),
+            confirm=False,
+            note="",
+            follow_up=False,
+            expected_revision=0,
+            user=reviewer,
+        )
+        after_review = compute_results(db.session, assessment)
+        assert after_review.answers[budget.id].value == corrected
+        assert after_review.self_answers[budget.id].value == new_value
+
+        # A curator's edit changes the catalogue the recommendations come from.
+        solution = after_review.catalogue.solutions[0]
+        values = {
+            "summary": {"de": "Neu beschrieben", "en": "Described anew"},
+            "description": {"de": solution.description.de, "en": solution.description.en},
+            "cost_band": solution.cost_band,
+            "cost_note": {"de": solution.cost_note.de, "en": solution.cost_note.en},
+            "hosting": list(solution.hosting),
+            "open_standards": list(solution.open_standards),
+            "min_population": solution.size_fit.min_population,
+            "max_population": solution.size_fit.max_population,
+            "website": solution.website,
+        }
+        db.session.add(SolutionEdit(solution_id=solution.id, values=values))
+        db.session.commit()
+        after_edit = compute_results(db.session, assessment)
+        assert after_edit is not after_review
+        renamed = next(s for s in after_edit.catalogue.solutions if s.id == solution.id)
+        assert renamed.summary.de == "Neu beschrieben"
+
+        tomorrow = dt.date.today() + dt.timedelta(days=1)
+        assert compute_results(db.session, assessment, tomorrow).computed_on == tomorrow
+
+
+def test_charts_follow_the_language(app, answered):
+    editor, assessment_id = answered
+    auth = Auth(app.test_client())
+    auth.login(editor.email)
+    german = auth.client.get(f"/assessments/{assessment_id}/report?lang=de").get_data(as_text=True)
+    english = auth.client.get(f"/assessments/{assessment_id}/report?lang=en").get_data(as_text=True)
+    assert _radar(german)["data"][0]["name"] == "Aktueller Reifegrad"
+    assert _radar(english)["data"][0]["name"] == "Current maturity level"
+    assert "Smart-city maturity report" in english
+
+
+def test_template_translations_follow_a_forced_language(app):
+    template = app.jinja_env.from_string('{{ _("Your answers have been saved.") }}')
+    with app.test_request_context(headers={"Accept-Language": "de"}):
+        german = template.render()
+        with force_locale("en"):
+            english = template.render()
+            assert _("Your answers have been saved.") == english
+        assert template.render() == german
+    assert german != english and english == "Your answers have been saved."
