@@ -55,6 +55,7 @@ def _commands() -> tuple[click.Command, ...]:
         check_content,
         score_command,
         report_command,
+        worker_command,
         import_command,
         refresh_summaries_command,
         db_group,
@@ -250,6 +251,33 @@ def report_command(assessment_id: int, fmt: str, lang: str, out: Path | None) ->
     else:
         out.write_bytes(data)
         click.echo(f"Wrote {out} ({len(data):,} bytes).", err=True)
+
+
+@click.command("worker")
+@click.option("--threads", default=1, show_default=True, help="Jobs rendered at the same time.")
+@with_appcontext
+def worker_command(threads: int) -> None:
+    """Render report PDFs from the job queue until stopped (Ctrl+C or SIGTERM).
+
+    On PostgreSQL the queue lives in the database, so workers may run on other machines with
+    the same ADVISORY_DATABASE_URL; on SQLite it is a file beside the database.
+    """
+    import logging
+
+    from flask import current_app
+
+    from advisory.queue import queue
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    jobs = queue()
+    if jobs.immediate:
+        raise click.ClickException(
+            "ADVISORY_JOBS_IMMEDIATE is set: reports render in the web process, no worker needed."
+        )
+    click.echo(f"advisory worker: taking report jobs ({current_app.name}, {threads} thread(s)).")
+    jobs.run_worker(workers=threads)
 
 
 @click.command("import")

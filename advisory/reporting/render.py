@@ -110,13 +110,14 @@ def running_page_css(left: str, right: str, footer_left: str) -> str:
     )
 
 
-def render_pdf(report: Report) -> bytes:
+def render_pdf(report: Report, edition: str = "full") -> bytes:
     """Return the report as PDF bytes; an unchanged document comes from a small cache.
 
-    The document holds everything the PDF shows (the running header and footer repeat its
-    name, language and date), so the same HTML always gives the same PDF.
+    `edition` "short" is the council's edition (summary, overview, roadmap). The document
+    holds everything the PDF shows (the running header and footer repeat its name, language
+    and date), so the same HTML always gives the same PDF.
     """
-    html = render_document(report)
+    html = render_document(report, edition=edition)
     key = hashlib.sha256(html.encode("utf-8")).hexdigest()
     with _pdf_lock:
         cached = _pdf_cache.get(key)
