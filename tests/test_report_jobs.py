@@ -79,9 +79,7 @@ def test_jobs_are_visible_only_to_those_who_may_see_them(app, make_user):
             request_report(db.session, user, assessment, edition="long")
 
 
-def test_a_failing_report_is_retried_then_marked_failed_and_can_be_asked_again(
-    app, monkeypatch
-):
+def test_a_failing_report_is_retried_then_marked_failed_and_can_be_asked_again(app, monkeypatch):
     from advisory import reporting
 
     calls = []
@@ -137,9 +135,10 @@ def test_the_report_page_asks_for_a_job_and_the_job_page_offers_the_download(app
     status = auth.client.get(job_url + "/status").json
     assert status["status"] == "ready" and status["download"].endswith("/report.pdf")
     download = auth.client.get(status["download"])
-    assert download.mimetype == "application/pdf" and "kurzbericht-" in download.headers[
-        "Content-Disposition"
-    ]
+    assert (
+        download.mimetype == "application/pdf"
+        and "kurzbericht-" in download.headers["Content-Disposition"]
+    )
     # The old direct link still works: with the eager queue of the tests it gives the PDF.
     direct = auth.client.get(f"/assessments/{assessment_id}/report.pdf?edition=short")
     assert direct.data == download.data
@@ -153,7 +152,8 @@ def test_the_report_page_asks_for_a_job_and_the_job_page_offers_the_download(app
     assert "Bitte wählen Sie eine Fassung." in auth.client.get(bad.location).get_data(as_text=True)
 
 
-def test_without_a_worker_the_job_waits_and_the_page_refreshes_itself(make_app, database_url):
+def test_without_a_worker_the_job_waits_and_the_page_refreshes_itself(app, make_app, database_url):
+    # The `app` fixture empties the database afterwards; this app has the real queue.
     app = make_app(make_config(database_url, JOBS_IMMEDIATE=False))
     with app.app_context():
         user, assessment = fill_village(db.session)
@@ -199,9 +199,10 @@ def worker_env(database_url: str) -> dict[str, str]:
     }
 
 
-def test_advisory_worker_renders_a_queued_job(make_app, database_url):
+def test_advisory_worker_renders_a_queued_job(app, make_app, database_url):
     """The real queue (SQLite file, or PostgreSQL tables in CI) and `advisory worker`."""
     app = make_app(make_config(database_url, JOBS_IMMEDIATE=False))
+    _drop_queue(app)
     with app.app_context():
         user, assessment = fill_village(db.session)
         job = request_report(db.session, user, assessment, edition="short")
