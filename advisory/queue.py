@@ -60,7 +60,10 @@ class JobQueue:
 
     def run_worker(self, workers: int = 1) -> None:
         """Take jobs from the queue until SIGINT/SIGTERM (what `advisory worker` runs)."""
-        consumer = self.huey.create_consumer(workers=workers, worker_type="thread", periodic=False)
+        # A short poll interval: SQLite is polled (PostgreSQL wakes workers with LISTEN/NOTIFY).
+        consumer = self.huey.create_consumer(
+            workers=workers, worker_type="thread", periodic=False, max_delay=1.0
+        )
         consumer.run()
 
     def _render_report(self, job_id: int, task=None) -> None:

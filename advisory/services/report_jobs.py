@@ -96,14 +96,28 @@ def request_report(
         raise ReportJobError(f"unknown edition {edition!r}; use one of {', '.join(EDITIONS)}")
     if language not in LANGUAGES:
         raise ReportJobError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
-    with_names = _own(user, assessment)
+    return queue_report(
+        session, assessment, edition, language, _own(user, assessment), user.id, today
+    )
+
+
+def queue_report(
+    session: Session,
+    assessment: Assessment,
+    edition: str,
+    language: str,
+    with_names: bool = False,
+    requested_by_id: int | None = None,
+    today: dt.date | None = None,
+) -> ReportJob:
+    """Find or create (and enqueue) the job without access checks (`advisory report-job`)."""
     key = report_key(session, assessment, edition, language, with_names, today)
     job = session.scalar(select(ReportJob).where(ReportJob.key == key))
     if job is None:
         job = ReportJob(
             key=key,
             assessment_id=assessment.id,
-            requested_by_id=user.id,
+            requested_by_id=requested_by_id,
             edition=edition,
             lang=language,
             with_names=with_names,
