@@ -39,13 +39,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from advisory import blueprints, i18n, ratelimit, security
+    from advisory import blueprints, i18n, queue, ratelimit, security
     from advisory.services import mail
 
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.install_fast_translations(app, babel)
     security.init_app(app)
     mail.init_mail(app)
+    queue.init_app(app)
     blueprints.register_blueprints(app)
     with app.app_context():
         ratelimit.init_app(app, db.engine)

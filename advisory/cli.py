@@ -55,6 +55,8 @@ def _commands() -> tuple[click.Command, ...]:
         check_content,
         score_command,
         report_command,
+        worker_command,
+        report_job_command,
         import_command,
         refresh_summaries_command,
         seed_synthetic_command,
@@ -266,6 +268,73 @@ def report_command(assessment_id: int, fmt: str, lang: str, out: Path | None) ->
     else:
         out.write_bytes(data)
         click.echo(f"Wrote {out} ({len(data):,} bytes).", err=True)
+
+
+@click.command("worker")
+@click.option("--threads", default=1, show_default=True, help="Jobs rendered at the same time.")
+@with_appcontext
+def worker_command(threads: int) -> None:
+    """Render report PDFs from the job queue until stopped (Ctrl+C or SIGTERM).
+
+    On PostgreSQL the queue lives in the database, so workers may run on other machines with
+    the same ADVISORY_DATABASE_URL; on SQLite it is a file beside the database.
+    """
+    import logging
+
+    from flask import current_app
+
+    from advisory.queue import queue
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    for chatty in ("kaleido", "choreographer", "logistro"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
+    jobs = queue()
+    if jobs.immediate:
+        raise click.ClickException(
+            "ADVISORY_JOBS_IMMEDIATE is set: reports render in the web process, no worker needed."
+        )
+    click.echo(f"advisory worker: taking report jobs ({current_app.name}, {threads} thread(s)).")
+    jobs.run_worker(workers=threads)
+
+
+@click.command("report-job")
+@click.argument("assessment_id", type=int)
+@click.option("--edition", default="full", type=click.Choice(["full", "short"]))
+@click.option("--lang", default="de", type=click.Choice(["de", "en"]))
+@click.option("--wait", default=0, help="Seconds to wait for the worker (0: just queue it).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the PDF here.")
+@with_appcontext
+def report_job_command(
+    assessment_id: int, edition: str, lang: str, wait: int, out: Path | None
+) -> None:
+    """Queue a PDF report job for `advisory worker` (the edition without staff names)."""
+    import time
+
+    from advisory.models import Assessment, ReportJob
+    from advisory.services.report_jobs import queue_report
+
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None:
+        raise click.ClickException(f"There is no assessment {assessment_id}.")
+    job = queue_report(db.session, assessment, edition, lang)
+    click.echo(f"Report job {job.id}: {job.status}.")
+    deadline = time.monotonic() + wait
+    while job.status not in ("ready", "failed") and time.monotonic() < deadline:
+        time.sleep(0.5)
+        db.session.expire_all()
+        job = db.session.get(ReportJob, job.id)
+    if wait and job.status != "ready":
+        raise click.ClickException(
+            f"Report job {job.id} is {job.status} after {wait} s"
+            + (f": {job.error}" if job.error else "; is `advisory worker` running?")
+        )
+    if job.status == "ready":
+        click.echo(f"Report job {job.id}: ready, {len(job.pdf):,} bytes of PDF.")
+        if out is not None:
+            out.write_bytes(job.pdf)
+            click.echo(f"Wrote {out}.")
 
 
 @click.command("import")

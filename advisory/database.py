@@ -50,8 +50,15 @@ def schema_differences(engine: Engine) -> list:
     from alembic.migration import MigrationContext
 
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": ours}
+        )
         return compare_metadata(context, Base.metadata)
+
+
+def ours(name: str | None, type_: str, _parent_names: dict) -> bool:
+    """Leave out the job queue's own tables (huey creates `huey_*` on PostgreSQL)."""
+    return not (type_ == "table" and name is not None and name.startswith("huey_"))
 
 
 def make_revision(engine: Engine, message: str) -> None:

@@ -579,3 +579,39 @@ ASSOCIATION_KINDS = {
 def association_kind(kind: str | None) -> str:
     """Name the kind of an association; unknown kinds as 'association of municipalities'."""
     return str(ASSOCIATION_KINDS.get(kind or "", _("association of municipalities")))
+
+
+REPORT_EDITIONS = {
+    "full": _l("full report"),
+    "short": _l("short edition for the council"),
+}
+_REPORT_STEPS = {
+    "data": _l("collecting the results"),
+    "charts": _l("drawing the charts"),
+    "layout": _l("laying out the pages"),
+}
+
+
+def report_job_message(job) -> str:
+    """Say in one sentence where a report job stands and what to do (a services JobView)."""
+    if job.status == "ready":
+        return _("The PDF is ready.")
+    if job.status == "failed":
+        return _(
+            "The PDF could not be created, even after %(attempts)d attempts. Please try again "
+            "later; if it fails again, tell your administrator.",
+            attempts=job.attempts,
+        )
+    if job.status == "running" and job.step_key:
+        return _(
+            "Creating the PDF: step %(step)d of %(steps)d, %(what)s.",
+            step=job.step,
+            steps=job.steps,
+            what=_REPORT_STEPS[job.step_key],
+        )
+    if job.attempts:
+        return _("The last attempt failed; the PDF is queued for another attempt.")
+    return _(
+        "The PDF is queued and will be created shortly. If it is still waiting after a few "
+        "minutes, the report service is not running: please tell your administrator."
+    )

@@ -44,6 +44,10 @@ ROUTES: dict[str, set[Role] | None] = {
     "assessments.results": DIRECTORY_ROLES,
     "report.page": DIRECTORY_ROLES,
     "report.pdf": DIRECTORY_ROLES,
+    "report.request_job": DIRECTORY_ROLES,
+    "report.job": DIRECTORY_ROLES,
+    "report.job_status": DIRECTORY_ROLES,
+    "report.job_file": DIRECTORY_ROLES,
     "report.xlsx": DIRECTORY_ROLES,
     "report.csv": DIRECTORY_ROLES,
     "report.json": DIRECTORY_ROLES,
@@ -122,7 +126,13 @@ ROUTES: dict[str, set[Role] | None] = {
 # Routes naming an object that the walk below cannot create (an uploaded file, a reset link):
 # for allowed roles "not found" is the expected answer; tests/test_review.py and
 # tests/test_password_reset.py use real ones.
-NEEDS_OBJECT = {"review.evidence_file", "auth.reset_password"}
+NEEDS_OBJECT = {
+    "review.evidence_file",
+    "auth.reset_password",
+    "report.job",
+    "report.job_status",
+    "report.job_file",
+}
 
 # Route arguments that name an object belonging to one municipality (catalogue entries do not).
 TENANT_ARGUMENTS = {
@@ -165,6 +175,7 @@ def url_for_rule(
         "participant_id": 0,
         "staff_id": 0,
         "request_id": 0,
+        "job_id": 0,
         "token": "not-a-token",
         **(training or {}),
         "ags": ags,

@@ -184,7 +184,7 @@ def test_report_page_has_interactive_charts_downloads_and_a_wait_note(app, answe
     assert response.status_code == 200
     assert 'id="radar-data"' in page and 'id="roadmap-data"' in page
     assert "/vendor/plotly.min.js" in page and "js/charts.js" in page
-    assert f"/assessments/{assessment_id}/report.pdf?lang=de" in page
+    assert f"/assessments/{assessment_id}/report/jobs" in page and 'value="short"' in page
     assert "einige Sekunden" in page
     assert " style=" not in page and "<script>" not in page
     english = auth.client.get(f"/assessments/{assessment_id}/report?lang=en").get_data(as_text=True)

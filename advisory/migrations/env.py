@@ -3,6 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
+from advisory.database import ours
 from advisory.models import Base
 
 config = context.config
@@ -25,6 +26,7 @@ def _run(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=ours,
     )
     with context.begin_transaction():
         context.run_migrations()

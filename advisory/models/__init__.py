@@ -24,6 +24,7 @@ from advisory.models.peers import (
 )
 from advisory.models.plan import PlanItem, PlanStatus
 from advisory.models.portfolio import InventorySummary
+from advisory.models.reports import ReportJob, ReportJobStatus
 from advisory.models.review import AnswerReview, Evidence, Finding, ReviewRecord, StatusChange
 from advisory.models.security import LoginSession, RateLimitWindow
 from advisory.models.team import DomainAssignment, OneTimeToken, StaffMember
@@ -61,6 +62,8 @@ __all__ = [
     "PlanItem",
     "PlanStatus",
     "RateLimitWindow",
+    "ReportJob",
+    "ReportJobStatus",
     "ReviewRecord",
     "Role",
     "RoleScope",

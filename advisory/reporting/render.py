@@ -77,14 +77,30 @@ def render_page(report: Report, **context) -> str:
         )
 
 
+#: Steps per horizon the council's short edition lists (the full report lists all).
+SHORT_ROADMAP_STEPS = 8
+
+
 def render_document(report: Report, images: dict[str, str] | None = None, **context) -> str:
-    """Return the standalone report document that WeasyPrint turns into the PDF."""
+    """Return the standalone report document that WeasyPrint turns into the PDF.
+
+    `edition="short"` gives the council's edition: summary, overview and a shortened roadmap.
+    """
     if images is None:
         images = chart_images(report)
+    if context.get("edition") == "short":
+        context["roadmap"], context["left_out"] = short_roadmap(report)
     with force_locale(report.lang):
         return render_template(
             "reports/document.html", report=report, images=images, charts={}, **context
         )
+
+
+def short_roadmap(report: Report, limit: int = SHORT_ROADMAP_STEPS):
+    """Return the roadmap with the first steps per horizon, and how many each leaves out."""
+    roadmap = tuple((horizon, steps[:limit]) for horizon, steps in report.roadmap)
+    left_out = {horizon: max(len(steps) - limit, 0) for horizon, steps in report.roadmap}
+    return roadmap, left_out
 
 
 def render_html_file(report: Report) -> str:
@@ -121,13 +137,14 @@ def running_page_css(left: str, right: str, footer_left: str) -> str:
     )
 
 
-def render_pdf(report: Report) -> bytes:
+def render_pdf(report: Report, edition: str = "full") -> bytes:
     """Return the report as PDF bytes; an unchanged document comes from a small cache.
 
-    The document holds everything the PDF shows (the running header and footer repeat its
-    name, language and date), so the same HTML always gives the same PDF.
+    `edition` "short" is the council's edition (summary, overview, roadmap). The document
+    holds everything the PDF shows (the running header and footer repeat its name, language
+    and date), so the same HTML always gives the same PDF.
     """
-    html = render_document(report)
+    html = render_document(report, edition=edition)
     key = hashlib.sha256(html.encode("utf-8")).hexdigest()
     with _pdf_lock:
         cached = _pdf_cache.get(key)

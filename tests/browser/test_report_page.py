@@ -24,8 +24,13 @@ def test_report_page_passes_axe_and_its_pdf_link_downloads_a_pdf(
     expect(page.get_by_text("einige Sekunden")).to_be_visible()
     found = violations(page)
     assert found == [], found
+    # The test app renders report jobs at once (tests/browser/test_report_jobs.py runs the
+    # real worker): the job page offers the download.
+    page.get_by_role("button", name="PDF erstellen").click()
+    expect(page.locator("#report-job-message")).to_have_text("Das PDF ist fertig.")
+    assert violations(page) == []
     with page.expect_download(timeout=120_000) as download_info:
-        page.get_by_role("link", name="PDF zum Ausdrucken").click()
+        page.get_by_role("link", name="PDF herunterladen").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".pdf")
     with open(download.path(), "rb") as handle:
