@@ -99,7 +99,7 @@ class SQLStorage(Storage):
 
 
 def init_app(app: Flask, engine: Engine) -> Limiter:
-    """Limit sign-in attempts per client address (`LOGIN_RATE_LIMIT`, e.g. "30/minute")."""
+    """Limit sign-in attempts per address (`LOGIN_RATE_LIMIT`) and API requests per token."""
     limiter = Limiter(
         key_func=get_remote_address,
         storage_uri=f"{SCHEME}://",
@@ -113,5 +113,11 @@ def init_app(app: Flask, engine: Engine) -> Limiter:
     app.view_functions["auth.login"] = limiter.limit(
         lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"]
     )(view)
+    # API requests per token (per address without one); over the limit: 429 and Retry-After.
+    from advisory.api.auth import rate_limit_key
+
+    limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_limit_key)(
+        app.blueprints["api"]
+    )
     app.extensions["advisory.limiter"] = limiter
     return limiter
