@@ -29,7 +29,10 @@ class ProblemSchema(Schema):
         metadata={"description": "Per field (e.g. 'answer.value'): what is wrong with it"},
     )
     current = fields.Raw(
-        allow_none=True, metadata={"description": "On 409: the answer as stored now"}
+        allow_none=True, metadata={"description": "On 409 for an answer: the answer as stored now"}
+    )
+    inventory_id = fields.Integer(
+        metadata={"description": "On 409 for a new inventory: the one already in progress"}
     )
 
 
