@@ -198,7 +198,8 @@ def test_requests_over_the_limit_get_429_with_retry_after(make_app, database_url
     user = make_user(Role.CURATOR)
     client = app.test_client()
     headers = bearer(token_for(app, user))
-    codes = [client.get("/api/v1/catalogue/trainings", headers=headers).status_code for _ in range(4)]
+    url = "/api/v1/catalogue/trainings"
+    codes = [client.get(url, headers=headers).status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
     limited = client.get("/api/v1/catalogue/trainings", headers=headers)
     assert limited.mimetype == "application/problem+json"

@@ -84,11 +84,8 @@ def test_each_role_reaches_only_its_api_routes(app, make_user, make_assessment, 
     for rule in api_rules(app):
         for method in calls(rule):
             response = send(client, method, url(rule, OWN_AGS, own), secret)
-            if role in API_ROUTES[rule.endpoint]:
-                # 409: the own municipality's inventory is already open (create_inventory).
-                expected = (200, 201, 409)
-            else:
-                expected = (403,)
+            # 409: the own municipality's inventory is already open (create_inventory).
+            expected = (200, 201, 409) if role in API_ROUTES[rule.endpoint] else (403,)
             assert response.status_code in expected, (rule.endpoint, method, response.json)
 
 

@@ -80,7 +80,11 @@ def _operations(spec: dict) -> list[Operation]:
                 if "$ref" in response:
                     response = responses.get(response["$ref"].rsplit("/", 1)[-1], {})
                 docs.append(
-                    (code, response.get("description", ""), _content_type(response.get("content", {})))
+                    (
+                        code,
+                        response.get("description", ""),
+                        _content_type(response.get("content", {})),
+                    )
                 )
             summary, _sep, description = (op.get("description") or "").partition("\n")
             result.append(

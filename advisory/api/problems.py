@@ -86,7 +86,10 @@ def invalid_fields(messages: dict) -> Response:
     names = ", ".join(sorted(errors)) or "?"
     return problem(
         422,
-        _("These fields are invalid: %(names)s. Correct them and send the request again.", names=names),
+        _(
+            "These fields are invalid: %(names)s. Correct them and send the request again.",
+            names=names,
+        ),
         errors=errors,
     )
 
@@ -107,6 +110,9 @@ def _flatten(messages, path: str, into: dict[str, str]) -> None:
         into[path or "body"] = _field_message(str(messages))
 
 
+_RANGE_MESSAGES = ("Must be greater", "Must be less", "Length must be", "Shorter", "Longer")
+
+
 def _field_message(text: str) -> str:
     """Translate marshmallow's standard messages; keep the original for the rest."""
     known = {
@@ -121,8 +127,11 @@ def _field_message(text: str) -> str:
     }
     if text in known:
         return known[text]
-    if text.startswith("Must be one of:"):
-        return _("Choose one of the allowed values: %(values)s", values=text[len("Must be one of:") :].strip(" ."))
-    if text.startswith(("Must be greater", "Must be less", "Length must be", "Shorter than", "Longer than")):
+    choices = "Must be one of:"
+    if text.startswith(choices):
+        return _(
+            "Choose one of the allowed values: %(values)s", values=text[len(choices) :].strip(" .")
+        )
+    if text.startswith(_RANGE_MESSAGES):
         return _("The value is out of range (%(rule)s).", rule=text)
     return text

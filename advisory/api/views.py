@@ -156,7 +156,10 @@ def create_inventory(ags: str):
     if existing is not None:
         return problem(
             409,
-            _("An inventory is already in progress (number %(id)s); continue that one.", id=existing.id),
+            _(
+                "An inventory is already in progress (number %(id)s); continue that one.",
+                id=existing.id,
+            ),
             inventory_id=existing.id,
         )
     newest = service.assessments_of(db.session, municipality)

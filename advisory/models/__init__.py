@@ -4,8 +4,8 @@ One module per area; every model is importable from here, and importing this pac
 all tables on Base.metadata (Alembic and create_all rely on that).
 """
 
-from advisory.models.api import ApiToken
 from advisory.models.accounts import AuditEvent, Role, RoleScope, ScopeKind, User
+from advisory.models.api import ApiToken
 from advisory.models.assessments import (
     Answer,
     AnswerChange,

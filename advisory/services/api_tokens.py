@@ -34,9 +34,7 @@ def create_api_token(
     if len(active_tokens(session, user)) >= MAX_TOKENS:
         raise ApiTokenError("too_many")
     secret = PREFIX + secrets.token_urlsafe(32)
-    expires_at = (
-        dt.datetime.combine(expires_on, dt.time.min, tzinfo=dt.UTC) if expires_on else None
-    )
+    expires_at = dt.datetime.combine(expires_on, dt.time.min, tzinfo=dt.UTC) if expires_on else None
     row = ApiToken(
         user_id=user.id,
         name=name[:100],
@@ -64,9 +62,7 @@ def revoke_api_token(session: Session, user: User, token_id: int) -> bool:
     """Revoke one of the user's own tokens; return False if there is no such token."""
     done = session.execute(
         update(ApiToken)
-        .where(
-            ApiToken.id == token_id, ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)
-        )
+        .where(ApiToken.id == token_id, ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
         .execution_options(synchronize_session=False)
     )
