@@ -14,6 +14,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode, checks
+from schemathesis.core.failures import FailureGroup
 
 from advisory.models import Role
 from tests.api_data import bearer, token_for
@@ -85,3 +86,14 @@ def test_every_response_conforms_to_the_document(fuzz_context):
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
     )
     assert calls >= len(operations) * 5
+
+
+def test_the_fuzz_run_fails_on_a_response_that_breaks_the_document(fuzz_context):
+    app = fuzz_context["app"]
+    app.view_functions["api.me"] = lambda: {"id": "not a number"}
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    me = schema["/api/v1/me"]["GET"]
+    with pytest.raises(FailureGroup) as caught:
+        _fuzz(me, GenerationMode.POSITIVE, fuzz_context)
+    failures = caught.value.exceptions
+    assert any("Response violates schema" in str(failure) for failure in failures)
