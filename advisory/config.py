@@ -32,6 +32,8 @@ def defaults() -> dict[str, object]:
         "LOGIN_RATE_LIMIT": "10/minute;100/hour",
         # Requests to the REST API /api/v1 per token (Flask-Limiter notation).
         "API_RATE_LIMIT": "120/minute;3000/hour",
+        # Forgotten-password requests and reset submissions per client address.
+        "PASSWORD_RESET_RATE_LIMIT": "5/minute;20/hour",
         # Strict-Transport-Security max-age for responses served over HTTPS; 0 sends none.
         "HSTS_SECONDS": 365 * 24 * 3600,
         # Reverse proxies in front of the app whose X-Forwarded-For/-Proto headers are trusted

@@ -98,8 +98,25 @@ class SQLStorage(Storage):
             connection.execute(delete(_table).where(_table.c.key == key[:255]))
 
 
+# Views limited per client address on POST, each by its own setting (a Flask-Limiter string).
+LIMITED_VIEWS = {
+    "auth.login": "LOGIN_RATE_LIMIT",
+    "auth.forgot_password": "PASSWORD_RESET_RATE_LIMIT",
+    "auth.reset_password": "PASSWORD_RESET_RATE_LIMIT",
+}
+
+
+def _setting(name: str):
+    return lambda: current_app.config[name]
+
+
 def init_app(app: Flask, engine: Engine) -> Limiter:
-    """Limit sign-in attempts per address (`LOGIN_RATE_LIMIT`) and API requests per token."""
+    """Limit POSTs to the views in `LIMITED_VIEWS` per client address, and the API per token.
+
+    Sign-in attempts (`LOGIN_RATE_LIMIT`) and reset mails (`PASSWORD_RESET_RATE_LIMIT`): the
+    latter keeps a stranger from flooding a colleague's mailbox or probing many addresses.
+    API requests (`API_RATE_LIMIT`) count per token (per address for requests without one).
+    """
     limiter = Limiter(
         key_func=get_remote_address,
         storage_uri=f"{SCHEME}://",
@@ -109,15 +126,14 @@ def init_app(app: Flask, engine: Engine) -> Limiter:
         key_prefix="advisory",
     )
     limiter.init_app(app)
-    view = app.view_functions["auth.login"]
-    app.view_functions["auth.login"] = limiter.limit(
-        lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"]
-    )(view)
-    # API requests per token (per address without one); over the limit: 429 and Retry-After.
+    for endpoint, setting in LIMITED_VIEWS.items():
+        view = app.view_functions[endpoint]
+        app.view_functions[endpoint] = limiter.limit(
+            _setting(setting), methods=["POST"], scope=endpoint
+        )(view)
+    # Over the limit: 429 with Retry-After (a problem response under /api/).
     from advisory.api.auth import rate_limit_key
 
-    limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_limit_key)(
-        app.blueprints["api"]
-    )
+    limiter.limit(_setting("API_RATE_LIMIT"), key_func=rate_limit_key)(app.blueprints["api"])
     app.extensions["advisory.limiter"] = limiter
     return limiter
