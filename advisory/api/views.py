@@ -8,6 +8,7 @@ from flask import abort
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 from sqlalchemy import select
 
 from advisory.access import can_edit_answers, can_view
@@ -109,7 +110,7 @@ def me():
 
 
 @bp.get("/municipalities")
-@bp.arguments(s.SearchArgs, location="query")
+@bp.arguments(s.SearchArgs, location="query", unknown=RAISE)
 @bp.response(200, s.MunicipalitySchema(many=True))
 @problems(403, 422)
 @area("municipalities")
@@ -308,7 +309,7 @@ def plan(assessment_id: int):
 
 
 @bp.get("/catalogue/solutions")
-@bp.arguments(s.SolutionArgs, location="query")
+@bp.arguments(s.SolutionArgs, location="query", unknown=RAISE)
 @bp.response(200, s.SolutionSchema(many=True))
 @problems(422)
 @area(ANY_ROLE)
