@@ -51,6 +51,8 @@ def defaults() -> dict[str, object]:
         "MAIL_TIMEOUT": 10,
         # Days an invitation link stays valid.
         "INVITATION_DAYS": 7,
+        # Neighbours within this distance (or in the same district) are cooperation candidates.
+        "COOPERATION_DISTANCE_KM": 25,
     }
 
 

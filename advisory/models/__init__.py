@@ -16,6 +16,12 @@ from advisory.models.assessments import (
 from advisory.models.base import NAMING_CONVENTION, Base, UTCDateTime, utcnow
 from advisory.models.catalogue import CatalogueEntry, SolutionEdit, SolutionReview
 from advisory.models.directory import Municipality
+from advisory.models.peers import (
+    CooperationMessage,
+    CooperationRequest,
+    CooperationStatus,
+    PeerConsent,
+)
 from advisory.models.plan import PlanItem, PlanStatus
 from advisory.models.portfolio import InventorySummary
 from advisory.models.review import AnswerReview, Evidence, Finding, ReviewRecord, StatusChange
@@ -40,6 +46,9 @@ __all__ = [
     "AuditEvent",
     "Base",
     "CatalogueEntry",
+    "CooperationMessage",
+    "CooperationRequest",
+    "CooperationStatus",
     "DomainAssignment",
     "Evidence",
     "Finding",
@@ -48,6 +57,7 @@ __all__ = [
     "Municipality",
     "OneTimeToken",
     "ParticipantStatus",
+    "PeerConsent",
     "PlanItem",
     "PlanStatus",
     "RateLimitWindow",

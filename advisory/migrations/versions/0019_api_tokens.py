@@ -1,7 +1,7 @@
 """personal API tokens
 
 Revision ID: 0019
-Revises: 0011
+Revises: 0015
 Create Date: 2026-12-03 15:20:00
 
 A user's tokens for the REST API /api/v1, stored as SHA-256 hashes, with expiry, last use and
@@ -14,7 +14,7 @@ from alembic import op
 from advisory.models.base import UTCDateTime
 
 revision = "0019"
-down_revision = "0011"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
