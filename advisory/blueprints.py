@@ -8,6 +8,8 @@ from flask_babel import format_decimal, get_locale
 from advisory import wording
 from advisory.admin.forms import ROLE_LABELS
 from advisory.admin.views import bp as admin
+from advisory.api import spec as api_spec
+from advisory.api.docs import bp as api_docs
 from advisory.assessments.views import bp as assessments
 from advisory.associations.views import bp as associations
 from advisory.auth.views import bp as auth
@@ -23,6 +25,7 @@ from advisory.regions.views import bp as regions
 from advisory.report.views import bp as report
 from advisory.review.views import bp as review
 from advisory.team.views import bp as team
+from advisory.tokens.views import bp as tokens
 from advisory.training.views import bp as training
 
 
@@ -44,6 +47,9 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     for blueprint in (team, training, regions, cooperation, associations):
         app.register_blueprint(blueprint)
+    for blueprint in (tokens, api_docs):
+        app.register_blueprint(blueprint)
+    api_spec.init_app(app)
 
     app.jinja_env.globals.update(
         error_text=wording.error_text,

@@ -111,10 +111,11 @@ def _setting(name: str):
 
 
 def init_app(app: Flask, engine: Engine) -> Limiter:
-    """Limit POSTs to the views in `LIMITED_VIEWS` per client address.
+    """Limit POSTs to the views in `LIMITED_VIEWS` per client address, and the API per token.
 
     Sign-in attempts (`LOGIN_RATE_LIMIT`) and reset mails (`PASSWORD_RESET_RATE_LIMIT`): the
     latter keeps a stranger from flooding a colleague's mailbox or probing many addresses.
+    API requests (`API_RATE_LIMIT`) count per token (per address for requests without one).
     """
     limiter = Limiter(
         key_func=get_remote_address,
@@ -130,5 +131,9 @@ def init_app(app: Flask, engine: Engine) -> Limiter:
         app.view_functions[endpoint] = limiter.limit(
             _setting(setting), methods=["POST"], scope=endpoint
         )(view)
+    # Over the limit: 429 with Retry-After (a problem response under /api/).
+    from advisory.api.auth import rate_limit_key
+
+    limiter.limit(_setting("API_RATE_LIMIT"), key_func=rate_limit_key)(app.blueprints["api"])
     app.extensions["advisory.limiter"] = limiter
     return limiter

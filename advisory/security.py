@@ -21,6 +21,7 @@ from flask_login import current_user, login_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from advisory.api.problems import from_exception, is_api_request, problem
 from advisory.extensions import db, login_manager
 from advisory.inputs import has_control_characters
 from advisory.services.accounts import load_user, start_session
@@ -46,6 +47,11 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 log = logging.getLogger(__name__)
+
+_CONTROL_CHARACTER_MESSAGE = _l(
+    "Your input contains a control character (an invisible special character, often "
+    "copied from another program), so nothing was saved. Remove it and send again."
+)
 
 
 def init_app(app: Flask) -> None:
@@ -87,13 +93,11 @@ def _refuse_control_characters():
             values.extend(items)
     if not any(has_control_characters(value) for value in values):
         return None
-    message = _l(
-        "Your input contains a control character (an invisible special character, often "
-        "copied from another program), so nothing was saved. Remove it and send again."
-    )
+    if is_api_request():
+        return problem(400, str(_CONTROL_CHARACTER_MESSAGE))
     if _wants_json():
-        return jsonify({"status": "invalid", "message": str(message)}), 422
-    return render_template("errors/error.html", code=400, message=message), 400
+        return jsonify({"status": "invalid", "message": str(_CONTROL_CHARACTER_MESSAGE)}), 422
+    return render_template("errors/error.html", code=400, message=_CONTROL_CHARACTER_MESSAGE), 400
 
 
 def _require_password_change():
@@ -102,6 +106,7 @@ def _require_password_change():
         current_user.is_authenticated
         and current_user.must_change_password
         and request.endpoint not in _PASSWORD_CHANGE_ENDPOINTS
+        and not is_api_request()  # the API ignores the cookie; tokens are checked there
     ):
         if _wants_json():
             return jsonify({"error": "password change required"}), 403
@@ -117,7 +122,7 @@ def _set_headers(response):
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if response.mimetype in ("text/html", "application/json"):
+    if response.mimetype in ("text/html", "application/json", "application/problem+json"):
         headers.setdefault("Cache-Control", "no-store")
     hsts = current_app.config["HSTS_SECONDS"]
     if hsts and request.is_secure:
@@ -162,6 +167,8 @@ def _csrf_error(error: CSRFError):
 def _http_error(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
+    if is_api_request():
+        return from_exception(error)
     if error.code == 401:
         return redirect(url_for("auth.login", next=request.full_path))
     from advisory.views import InvalidInput
@@ -174,6 +181,8 @@ def _http_error(error: HTTPException):
 def _unexpected_error(error: Exception):
     log.exception("Unhandled error on %s %s", request.method, request.path)
     db.session.rollback()
+    if is_api_request():
+        return problem(500)
     return _error_page(500)
 
 

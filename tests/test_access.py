@@ -111,6 +111,10 @@ ROUTES: dict[str, set[Role] | None] = {
     "portfolio.compare": PORTFOLIO_ROLES,
     "portfolio.export_csv": PORTFOLIO_ROLES,
     "portfolio.export_xlsx": PORTFOLIO_ROLES,
+    "tokens.index": EVERYONE,
+    "tokens.revoke": EVERYONE,
+    "api_docs.page": PUBLIC,
+    "api-docs.openapi_json": PUBLIC,
     "cooperation.sharing": COOPERATION_ROLES,
     "cooperation.save_sharing": {Role.MUNICIPAL_EDITOR, Role.ADMIN},
     "cooperation.suggestions": COOPERATION_ROLES,
@@ -177,6 +181,7 @@ def url_for_rule(
         "request_id": 0,
         "job_id": 0,
         "token": "not-a-token",
+        "token_id": 0,
         **(training or {}),
         "ags": ags,
         "user_id": user_id,
@@ -217,11 +222,18 @@ def make_association_inventory(app, code: str) -> int:
 
 
 def get_rules(app):
+    """Return the page routes; the API's (token, no cookie) are walked in test_api_access.py."""
+    return [r for r in all_rules(app) if not r.endpoint.startswith("api.")]
+
+
+def all_rules(app):
     return [r for r in app.url_map.iter_rules() if r.endpoint != "static"]
 
 
 def test_every_route_is_listed(app):
-    assert {r.endpoint for r in get_rules(app)} == set(ROUTES)
+    from tests.test_api_access import API_ROUTES
+
+    assert {r.endpoint for r in all_rules(app)} == set(ROUTES) | set(API_ROUTES)
 
 
 @pytest.mark.parametrize("role", list(Role))

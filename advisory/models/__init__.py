@@ -5,6 +5,7 @@ all tables on Base.metadata (Alembic and create_all rely on that).
 """
 
 from advisory.models.accounts import AuditEvent, Role, RoleScope, ScopeKind, User
+from advisory.models.api import ApiToken
 from advisory.models.assessments import (
     Answer,
     AnswerChange,
@@ -40,6 +41,7 @@ __all__ = [
     "Answer",
     "AnswerChange",
     "AnswerReview",
+    "ApiToken",
     "Assessment",
     "AssessmentDomain",
     "AssessmentStatus",

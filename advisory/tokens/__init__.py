@@ -1,0 +1,1 @@
+"""The account page for personal API tokens."""
