@@ -47,6 +47,8 @@ def defaults() -> dict[str, object]:
         "MAIL_TIMEOUT": 10,
         # Days an invitation link stays valid.
         "INVITATION_DAYS": 7,
+        # Keep the portfolio dashboard's rendered table per worker until a summary changes.
+        "PORTFOLIO_CACHE": True,
     }
 
 
