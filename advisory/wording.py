@@ -137,6 +137,7 @@ _EVENTS = {
     "invitation_accepted": _l("Invitation accepted"),
     "password_reset_requested": _l("Password reset link requested"),
     "password_reset_by_link": _l("Password reset with an e-mailed link"),
+    "evidence_deleted": _l("Evidence of a review deleted"),
 }
 
 

@@ -93,6 +93,7 @@ ROUTES: dict[str, set[Role] | None] = {
     "review.save_answer": {Role.ADVISOR, Role.ADMIN},
     "review.add_evidence": {Role.ADVISOR, Role.ADMIN},
     "review.evidence_file": DIRECTORY_ROLES,
+    "review.delete_evidence": {Role.ADVISOR, Role.ADMIN},
     "review.add_finding": {Role.ADVISOR, Role.ADMIN},
     "review.delete_finding": {Role.ADVISOR, Role.ADMIN},
     "review.save_record": {Role.ADVISOR, Role.ADMIN},
@@ -106,7 +107,7 @@ ROUTES: dict[str, set[Role] | None] = {
 # Routes naming an object that the walk below cannot create (an uploaded file, a reset link):
 # for allowed roles "not found" is the expected answer; tests/test_review.py and
 # tests/test_password_reset.py use real ones.
-NEEDS_OBJECT = {"review.evidence_file", "auth.reset_password"}
+NEEDS_OBJECT = {"review.evidence_file", "review.delete_evidence", "auth.reset_password"}
 
 # Route arguments that name an object belonging to one municipality (catalogue entries do not).
 TENANT_ARGUMENTS = {"ags", "assessment_id", "user_id", "session_id", "participant_id", "staff_id"}

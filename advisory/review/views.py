@@ -186,12 +186,15 @@ def _answer_problem(assessment, question, code: int, message: str):
     return _back_to(assessment, question)
 
 
-def _back_to(assessment: Assessment, question) -> Response:
+def _section_url(assessment: Assessment, question) -> str:
+    """Return the address of the question on its review page."""
     section_id = "profile" if question.is_profile else question.domain
     anchor = "#r-" + question.id.replace(".", "-")
-    return redirect(
-        url_for(".section", assessment_id=assessment.id, section_id=section_id) + anchor
-    )
+    return url_for(".section", assessment_id=assessment.id, section_id=section_id) + anchor
+
+
+def _back_to(assessment: Assessment, question) -> Response:
+    return redirect(_section_url(assessment, question))
 
 
 @bp.post("/assessments/<int:assessment_id>/review/answers/<question_id>/evidence")
@@ -259,6 +262,38 @@ def evidence_file(assessment_id: int, evidence_id: int):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.route(
+    "/assessments/<int:assessment_id>/evidence/<int:evidence_id>/delete", methods=["GET", "POST"]
+)
+@require_area("municipalities")
+def delete_evidence(assessment_id: int, evidence_id: int):
+    """Ask before deleting (a page, so that it works without JavaScript), then delete."""
+    assessment = _reviewable(assessment_id)
+    evidence = evidence_service.evidence_item(db.session, assessment, evidence_id)
+    if evidence is None:
+        abort(404)
+    if not lifecycle.may_review(current_user, assessment):
+        abort(403)  # evidence can only be deleted while the review is open
+    q = questionnaire(assessment.questionnaire_id, assessment.questionnaire_version)
+    question = q.find_question(evidence.question_id)
+    if request.method == "POST":
+        evidence_service.delete_evidence(db.session, evidence, user=current_user, folder=_folder())
+        flash(_("The evidence has been deleted."), "success")
+        if question is None:  # a question of an older questionnaire version
+            return redirect(url_for(".overview", assessment_id=assessment.id))
+        return _back_to(assessment, question)
+    back = url_for(".overview", assessment_id=assessment.id)
+    if question is not None:
+        back = _section_url(assessment, question)
+    return render_template(
+        "review/delete_evidence.html",
+        assessment=assessment,
+        evidence=pages.evidence_lines([evidence], evidence.question_id)[0],
+        question_text=question.text.get(_lang()) if question else evidence.question_id,
+        back=back,
+    )
 
 
 @bp.post("/assessments/<int:assessment_id>/review/findings")
