@@ -14,7 +14,7 @@ brings their summaries up to date with the scoring service (`refresh_summaries`,
   - GET /about                  (for reference: a signed-in page that reads no data)
 The target is a dashboard ratio of at least 0.25 at 2,000 inventories. The dashboard keeps its
 rendered table per worker until a summary changes; `--no-cache` measures every request rendered
-afresh.
+afresh. Workers are not replaced during the run (ADVISORY_GUNICORN_MAX_REQUESTS=0).
 `--smoke` runs tiny stages with few requests (a test runs it to keep this file working).
 """
 
@@ -206,6 +206,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.no_cache:  # the served app reads it from the environment
         os.environ["ADVISORY_PORTFOLIO_CACHE"] = "false"
+    # No worker replacement during the run: on a busy machine a new worker spends tens of
+    # seconds importing the app, and requests waiting for it time out; that is not page time.
+    os.environ.setdefault("ADVISORY_GUNICORN_MAX_REQUESTS", "0")
     stages = (2, 5, 10) if args.smoke else (20, 500, 2000)
     requests = 8 if args.smoke else args.requests
     rounds = 1 if args.smoke else args.rounds

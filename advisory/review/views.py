@@ -316,8 +316,13 @@ def add_finding(assessment_id: int):
     except AssessmentError as error:
         if str(error) == "unknown_domain":
             abort(404)
-        flash(_("Please choose the kind and severity and describe the finding."), "error")
+        message = _("Please choose the kind and severity and describe the finding.")
+        if _wants_json():
+            return jsonify({"status": "invalid", "message": message}), 422
+        flash(message, "error")
     else:
+        if _wants_json():  # sent from the browser's queue of changes made offline
+            return jsonify({"status": "saved"})
         flash(_("The finding has been recorded."), "success")
     return redirect(
         url_for(".section", assessment_id=assessment.id, section_id=domain_id) + "#findings"
@@ -331,6 +336,8 @@ def delete_finding(assessment_id: int, finding_id: int):
     domain_id = request.form.get("domain_id", "")
     if not service.delete_finding(db.session, assessment, finding_id):
         abort(404)
+    if _wants_json():
+        return jsonify({"status": "saved"})
     flash(_("The finding has been deleted."), "success")
     return redirect(
         url_for(".section", assessment_id=assessment.id, section_id=domain_id) + "#findings"
@@ -345,9 +352,23 @@ def save_record(assessment_id: int):
     try:
         visit_date = dt.date.fromisoformat(text) if text else None
     except ValueError:
-        flash(_("Please enter the date of the visit as YYYY-MM-DD, e.g. 2026-12-03."), "error")
+        message = _("Please enter the date of the visit as YYYY-MM-DD, e.g. 2026-12-03.")
+        if _wants_json():
+            return jsonify({"status": "invalid", "message": message}), 422
+        flash(message, "error")
         return redirect(url_for(".overview", assessment_id=assessment.id) + "#record")
-    service.save_record(
+    current = service.record(db.session, assessment)
+    if _wants_json() and request.form.get("rev-record", "") != service.record_revision(current):
+        # Sent from the offline queue, but someone saved the record since the page was loaded.
+        return jsonify(
+            {
+                "status": "conflict",
+                "revision": service.record_revision(current),
+                "theirs": (current.summary or current.visit_place or "–")[:200],
+                "by": current.updated_by.name if current.updated_by else None,
+            }
+        ), 409
+    row = service.save_record(
         db.session,
         assessment,
         summary=request.form.get("summary", ""),
@@ -356,6 +377,8 @@ def save_record(assessment_id: int):
         participants=request.form.get("participants", ""),
         user=current_user,
     )
+    if _wants_json():
+        return jsonify({"status": "saved", "revision": service.record_revision(row)})
     flash(_("The summary and the visit record have been saved."), "success")
     return redirect(url_for(".overview", assessment_id=assessment.id) + "#record")
 
