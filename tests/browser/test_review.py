@@ -162,6 +162,9 @@ def test_review_changes_made_offline_are_sent_when_the_connection_returns(
         login(page, live_server, advisor.email, PASSWORD)
         page.goto(f"{live_server}/assessments/{assessment_id}/review/sections/strategy")
         _no_violations(page)
+        # The question's text shows once: in the item's heading, not again above the choices.
+        legend = _answer_card(page, "strategy.digital_goals").locator(".question-text")
+        assert legend.bounding_box()["width"] <= 1
         phone.set_offline(True)
         choices = {
             "strategy.digital_goals": "Nur informell, z. B. im Programm der Bürgermeisterin",
@@ -232,7 +235,7 @@ def test_review_changes_made_offline_are_sent_when_the_connection_returns(
             ]
         assert page.evaluate("localStorage.getItem('advisory.review.queue')") == "{}"
         # The visit record on the overview page: kept offline, sent when the connection returns.
-        page.goto(f"{live_server}/assessments/{assessment_id}/review")
+        page.goto(f"{live_server}/assessments/{assessment_id}/review", timeout=60_000)
         _no_violations(page)
         phone.set_offline(True)
         page.get_by_label("Ort").fill("Rathaus, Sitzungssaal")
