@@ -156,7 +156,7 @@ def test_review_changes_made_offline_are_sent_when_the_connection_returns(
         transition(db.session, assessment, "submit", db.session.get(User, editor.id))
         transition(db.session, assessment, "start_review", db.session.get(User, advisor.id))
     phone = browser.new_context(locale="de-DE", viewport={"width": 390, "height": 844})
-    phone.set_default_timeout(15_000)
+    phone.set_default_timeout(45_000)  # a busy shared machine: sign-in alone took over 15 s
     page = phone.new_page()
     try:
         login(page, live_server, advisor.email, PASSWORD)
