@@ -53,6 +53,8 @@ def defaults() -> dict[str, object]:
         "INVITATION_DAYS": 7,
         # Neighbours within this distance (or in the same district) are cooperation candidates.
         "COOPERATION_DISTANCE_KM": 25,
+        # Keep the portfolio dashboard's rendered table per worker until a summary changes.
+        "PORTFOLIO_CACHE": True,
     }
 
 

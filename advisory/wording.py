@@ -138,6 +138,7 @@ _EVENTS = {
     "password_reset_requested": _l("Password reset link requested"),
     "password_reset_by_link": _l("Password reset with an e-mailed link"),
     "peer_consent_changed": _l("Sharing for peer comparison changed"),
+    "evidence_deleted": _l("Evidence of a review deleted"),
 }
 
 

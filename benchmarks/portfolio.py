@@ -12,7 +12,9 @@ brings their summaries up to date with the scoring service (`refresh_summaries`,
   - GET /portfolio/?district=…  (a filtered page: one district)
   - GET /                       (the advisor's home page, which shows the first 10 rows)
   - GET /about                  (for reference: a signed-in page that reads no data)
-The target is a dashboard ratio of at least 0.25 at 2,000 inventories.
+The target is a dashboard ratio of at least 0.25 at 2,000 inventories. The dashboard keeps its
+rendered table per worker until a summary changes; `--no-cache` measures every request rendered
+afresh. Workers are not replaced during the run (ADVISORY_GUNICORN_MAX_REQUESTS=0).
 `--smoke` runs tiny stages with few requests (a test runs it to keep this file working).
 """
 
@@ -196,7 +198,17 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--smoke", action="store_true", help="tiny stages, few requests")
     parser.add_argument("--port", type=int, default=58743, help="loopback port to serve on")
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="serve without the dashboard's cache of rendered tables (ADVISORY_PORTFOLIO_CACHE)",
+    )
     args = parser.parse_args()
+    if args.no_cache:  # the served app reads it from the environment
+        os.environ["ADVISORY_PORTFOLIO_CACHE"] = "false"
+    # No worker replacement during the run: on a busy machine a new worker spends tens of
+    # seconds importing the app, and requests waiting for it time out; that is not page time.
+    os.environ.setdefault("ADVISORY_GUNICORN_MAX_REQUESTS", "0")
     stages = (2, 5, 10) if args.smoke else (20, 500, 2000)
     requests = 8 if args.smoke else args.requests
     rounds = 1 if args.smoke else args.rounds
@@ -251,6 +263,7 @@ def main() -> None:
             print(
                 f"{engine}, gunicorn 2 workers, {bench.THREADS} client threads, {requests} "
                 f"requests x {rounds} rounds, median"
+                + (", dashboard cache off" if args.no_cache else "")
             )
             for line in lines:
                 print(line, flush=True)

@@ -102,6 +102,7 @@ ROUTES: dict[str, set[Role] | None] = {
     "review.save_answer": {Role.ADVISOR, Role.ADMIN},
     "review.add_evidence": {Role.ADVISOR, Role.ADMIN},
     "review.evidence_file": DIRECTORY_ROLES,
+    "review.delete_evidence": {Role.ADVISOR, Role.ADMIN},
     "review.add_finding": {Role.ADVISOR, Role.ADMIN},
     "review.delete_finding": {Role.ADVISOR, Role.ADMIN},
     "review.save_record": {Role.ADVISOR, Role.ADMIN},
@@ -132,6 +133,7 @@ ROUTES: dict[str, set[Role] | None] = {
 # tests/test_password_reset.py use real ones.
 NEEDS_OBJECT = {
     "review.evidence_file",
+    "review.delete_evidence",
     "auth.reset_password",
     "report.job",
     "report.job_status",

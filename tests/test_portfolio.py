@@ -107,6 +107,51 @@ def test_a_save_changes_the_dashboard_numbers(app, auth, make_user, make_assessm
         assert summary.revision == db.session.get(Assessment, assessment_id).revision
 
 
+def test_the_kept_dashboard_follows_every_change_of_status_scope_and_language(
+    app, auth, make_user, make_assessment
+):
+    editor = make_user(Role.MUNICIPAL_EDITOR, ags=VILLAGE)
+    assessment_id = make_assessment(VILLAGE, editor)
+    advisor = _advisor(auth, make_user, "07333")
+    url = "/portfolio/?q=Albisheim"
+    assert "badge-in_progress" in auth.client.get(url).text
+    with app.app_context():
+        before = portfolio.data_version(db.session)
+    _set_status(app, assessment_id, AssessmentStatus.SUBMITTED)  # a status change only
+    with app.app_context():
+        assert portfolio.data_version(db.session) != before
+    page = auth.client.get(url).text
+    assert "badge-submitted" in page and "badge-in_progress" not in page
+    # Another portfolio never gets this one's kept table.
+    with app.app_context():
+        user = db.session.get(User, advisor.id)
+        user.scopes[0].code = "07315"
+        db.session.commit()
+    assert _names(auth.client.get(url).text) == []
+    # Nor does another language.
+    colleague = make_user(Role.ADVISOR, scopes="07333")
+    with app.app_context():
+        db.session.get(User, colleague.id).language = "en"
+        db.session.commit()
+    english = Auth(app.test_client())
+    english.login(colleague.email)
+    assert '<span class="badge badge-submitted">submitted</span>' in english.client.get(url).text
+
+
+def test_the_dashboard_without_its_cache_shows_the_same(app, auth, make_user, make_assessment):
+    editor = make_user(Role.MUNICIPAL_EDITOR, ags=VILLAGE)
+    make_assessment(VILLAGE, editor)
+    _advisor(auth, make_user, "07333")
+
+    def table(page: str) -> str:
+        return page.split("<h1>", 1)[1].split("</main>", 1)[0]
+
+    first = auth.client.get("/portfolio/?sort=name").text
+    kept = auth.client.get("/portfolio/?sort=name").text
+    app.config["PORTFOLIO_CACHE"] = False
+    assert table(auth.client.get("/portfolio/?sort=name").text) == table(kept) == table(first)
+
+
 def test_targets_and_applicability_keep_the_summary_current(app, make_user, make_assessment):
     editor = make_user(Role.MUNICIPAL_EDITOR, ags=TOWN)
     assessment_id = _with_answers(app, make_assessment, TOWN, editor)

@@ -15,6 +15,7 @@ from advisory.models import (
     AnswerChange,
     AnswerReview,
     Assessment,
+    AuditEvent,
     Evidence,
     Role,
     StatusChange,
@@ -210,6 +211,74 @@ def test_evidence_is_checked_by_content_and_served_only_in_scope(app, people, ma
             token_from="/",
         )
         assert finding.status_code == 404
+
+
+def test_evidence_is_deleted_after_a_confirmation_with_its_file_and_recorded(
+    app, people, make_user, tmp_path
+):
+    editor, advisor, assessment_id, base = people
+    _start_review(editor, advisor, base)
+    section = f"{base}/review/sections/strategy"
+    advisor.client.post(
+        f"{base}/review/answers/strategy.digital_goals/evidence",
+        data={"csrf_token": advisor.csrf_token(section), "file": (io.BytesIO(PDF), "Plan.pdf")},
+        content_type="multipart/form-data",
+    )
+    with app.app_context():
+        evidence = db.session.scalars(select(Evidence)).one()
+        evidence_id, stored = evidence.id, tmp_path / "evidence" / evidence.stored_name
+    assert stored.is_file()
+    confirm = f"{base}/evidence/{evidence_id}/delete"
+    assert f'href="{confirm}"' in advisor.client.get(section).get_data(as_text=True)
+    # Outside the scope, or the municipality: neither the question nor the deletion.
+    stranger = Auth(app.test_client())
+    stranger.login(make_user(Role.ADVISOR, scopes="09").email)
+    assert stranger.client.get(confirm).status_code == 404
+    assert editor.client.get(confirm).status_code == 403
+    assert editor.post(confirm, token_from=f"{base}").status_code == 403
+    # Without a CSRF token nothing happens.
+    assert advisor.client.post(confirm).status_code == 400
+    page = advisor.client.get(confirm).get_data(as_text=True)
+    assert "Plan.pdf" in page and "Nachweis löschen" in page
+    assert stored.is_file()
+    response = advisor.post(confirm)
+    assert response.status_code == 302
+    assert response.location.endswith("/review/sections/strategy#r-strategy-digital_goals")
+    assert not stored.exists()
+    assert advisor.client.get(f"{base}/evidence/{evidence_id}").status_code == 404
+    assert advisor.client.get(confirm).status_code == 404
+    with app.app_context():
+        assert db.session.scalars(select(Evidence)).all() == []
+        event = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.kind == "evidence_deleted")
+        ).one()
+        assert event.detail["evidence"] == "Plan.pdf"
+        assert event.detail["inventory"] == assessment_id
+    admin = Auth(app.test_client())
+    admin.login(make_user(Role.ADMIN).email)
+    audit = admin.client.get("/admin/audit").get_data(as_text=True)
+    assert "Nachweis einer Prüfung gelöscht" in audit and "Plan.pdf" in audit
+
+
+def test_evidence_cannot_be_deleted_once_the_review_is_closed(app, people):
+    editor, advisor, _assessment_id, base = people
+    _start_review(editor, advisor, base)
+    section = f"{base}/review/sections/strategy"
+    advisor.post(
+        f"{base}/review/answers/strategy.digital_goals/evidence",
+        {"text": "Ratsbeschluss vom 3. März"},
+        token_from=section,
+    )
+    assert _step(advisor, base, "validate").status_code == 302
+    with app.app_context():
+        evidence_id = db.session.scalars(select(Evidence.id)).one()
+    assert advisor.client.get(f"{base}/evidence/{evidence_id}/delete").status_code == 403
+    assert (
+        advisor.post(f"{base}/evidence/{evidence_id}/delete", token_from=f"{base}").status_code
+        == 403
+    )
+    with app.app_context():
+        assert db.session.scalars(select(Evidence.id)).all() == [evidence_id]
 
 
 def test_validated_report_and_exports_show_both_values_and_the_findings(app, people):

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from advisory.charts import ChartSeries, HeatmapRow, compare_radar_figure, heatmap_figure
 from advisory.content import current_questionnaire
 from advisory.extensions import db
 from advisory.models import Role
+from advisory.portfolio.cache import FragmentCache
 from advisory.portfolio.forms import SORT_LABELS, FilterForm
 from advisory.services import portfolio as service
 from advisory.views import require_area
@@ -47,10 +49,34 @@ def _json(figure) -> str:
     return figure.to_json().replace("</", "<\\/")
 
 
+def _cache() -> FragmentCache:
+    """Return this app's cache of rendered dashboard parts (one per app and worker process)."""
+    app = current_app._get_current_object()
+    return app.extensions.setdefault("portfolio_cache", FragmentCache())
+
+
 @bp.get("/")
 @require_area("portfolio")
 def dashboard():
-    form = _form()
+    version = body = None
+    if current_app.config.get("PORTFOLIO_CACHE"):
+        version = service.data_version(db.session)
+        key = (service.audience(current_user), _lang(), request.query_string)
+    if version is not None:
+        body = _cache().get(key, version)  # only pages without form errors are kept
+    status = 200
+    if body is None:
+        form = _form()
+        body = _dashboard_body(form)
+        if form.errors:
+            status = 400
+        elif version is not None:
+            _cache().put(key, version, body)
+    return render_template("portfolio/dashboard.html", body=body), status
+
+
+def _dashboard_body(form: FilterForm) -> Markup:
+    """Render everything below the page heading: counts, filters, table and pager."""
     filters = form.filters()
     page = service.portfolio_page(db.session, current_user, filters)
     sort_links = {
@@ -61,21 +87,24 @@ def dashboard():
         )
         for key in SORT_LABELS
     }
-    return render_template(
-        "portfolio/dashboard.html",
-        form=form,
-        filters=filters,
-        result=page,
-        sort_links=sort_links,
-        status_links={key: _url(status=key, page=None) for key in page.status_counts},
-        all_statuses_link=_url(status="", page=None),
-        previous_link=_url(page=page.page - 1) if page.page > 1 else None,
-        next_link=_url(page=page.page + 1) if page.page < page.pages else None,
-        export_csv=_url(".export_csv", page=None, per_page=None),
-        export_xlsx=_url(".export_xlsx", page=None, per_page=None),
-        heatmap_link=_url(".heatmap"),
-        read_only=current_user.role != Role.ADVISOR,
-    ), 400 if form.errors else 200
+    # The output of an autoescaped template: safe to insert into the page frame as it is.
+    return Markup(  # noqa: S704
+        render_template(
+            "portfolio/_dashboard_body.html",
+            form=form,
+            filters=filters,
+            result=page,
+            sort_links=sort_links,
+            status_links={key: _url(status=key, page=None) for key in page.status_counts},
+            all_statuses_link=_url(status="", page=None),
+            previous_link=_url(page=page.page - 1) if page.page > 1 else None,
+            next_link=_url(page=page.page + 1) if page.page < page.pages else None,
+            export_csv=_url(".export_csv", page=None, per_page=None),
+            export_xlsx=_url(".export_xlsx", page=None, per_page=None),
+            heatmap_link=_url(".heatmap"),
+            read_only=current_user.role != Role.ADVISOR,
+        )
+    )
 
 
 @bp.get("/heatmap")

@@ -206,7 +206,8 @@ def overview_page(session: Session, assessment: Assessment, user: User, lang: st
         "history": lifecycle.status_history(session, assessment),
         "steps": [s for s in lifecycle.allowed(user, assessment) if s != "submit"],
         "may_review": lifecycle.may_review(user, assessment),
-        "record": service.record(session, assessment),
+        "record": (record := service.record(session, assessment)),
+        "record_revision": service.record_revision(record),
         "domains": [(d.id, titles[d.id]) for d in q.domains],
         "lang": lang,
     }

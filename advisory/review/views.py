@@ -186,12 +186,15 @@ def _answer_problem(assessment, question, code: int, message: str):
     return _back_to(assessment, question)
 
 
-def _back_to(assessment: Assessment, question) -> Response:
+def _section_url(assessment: Assessment, question) -> str:
+    """Return the address of the question on its review page."""
     section_id = "profile" if question.is_profile else question.domain
     anchor = "#r-" + question.id.replace(".", "-")
-    return redirect(
-        url_for(".section", assessment_id=assessment.id, section_id=section_id) + anchor
-    )
+    return url_for(".section", assessment_id=assessment.id, section_id=section_id) + anchor
+
+
+def _back_to(assessment: Assessment, question) -> Response:
+    return redirect(_section_url(assessment, question))
 
 
 @bp.post("/assessments/<int:assessment_id>/review/answers/<question_id>/evidence")
@@ -261,6 +264,38 @@ def evidence_file(assessment_id: int, evidence_id: int):
     return response
 
 
+@bp.route(
+    "/assessments/<int:assessment_id>/evidence/<int:evidence_id>/delete", methods=["GET", "POST"]
+)
+@require_area("municipalities")
+def delete_evidence(assessment_id: int, evidence_id: int):
+    """Ask before deleting (a page, so that it works without JavaScript), then delete."""
+    assessment = _reviewable(assessment_id)
+    evidence = evidence_service.evidence_item(db.session, assessment, evidence_id)
+    if evidence is None:
+        abort(404)
+    if not lifecycle.may_review(current_user, assessment):
+        abort(403)  # evidence can only be deleted while the review is open
+    q = questionnaire(assessment.questionnaire_id, assessment.questionnaire_version)
+    question = q.find_question(evidence.question_id)
+    if request.method == "POST":
+        evidence_service.delete_evidence(db.session, evidence, user=current_user, folder=_folder())
+        flash(_("The evidence has been deleted."), "success")
+        if question is None:  # a question of an older questionnaire version
+            return redirect(url_for(".overview", assessment_id=assessment.id))
+        return _back_to(assessment, question)
+    back = url_for(".overview", assessment_id=assessment.id)
+    if question is not None:
+        back = _section_url(assessment, question)
+    return render_template(
+        "review/delete_evidence.html",
+        assessment=assessment,
+        evidence=pages.evidence_lines([evidence], evidence.question_id)[0],
+        question_text=question.text.get(_lang()) if question else evidence.question_id,
+        back=back,
+    )
+
+
 @bp.post("/assessments/<int:assessment_id>/review/findings")
 @require_area("municipalities")
 def add_finding(assessment_id: int):
@@ -281,8 +316,13 @@ def add_finding(assessment_id: int):
     except AssessmentError as error:
         if str(error) == "unknown_domain":
             abort(404)
-        flash(_("Please choose the kind and severity and describe the finding."), "error")
+        message = _("Please choose the kind and severity and describe the finding.")
+        if _wants_json():
+            return jsonify({"status": "invalid", "message": message}), 422
+        flash(message, "error")
     else:
+        if _wants_json():  # sent from the browser's queue of changes made offline
+            return jsonify({"status": "saved"})
         flash(_("The finding has been recorded."), "success")
     return redirect(
         url_for(".section", assessment_id=assessment.id, section_id=domain_id) + "#findings"
@@ -296,6 +336,8 @@ def delete_finding(assessment_id: int, finding_id: int):
     domain_id = request.form.get("domain_id", "")
     if not service.delete_finding(db.session, assessment, finding_id):
         abort(404)
+    if _wants_json():
+        return jsonify({"status": "saved"})
     flash(_("The finding has been deleted."), "success")
     return redirect(
         url_for(".section", assessment_id=assessment.id, section_id=domain_id) + "#findings"
@@ -310,9 +352,23 @@ def save_record(assessment_id: int):
     try:
         visit_date = dt.date.fromisoformat(text) if text else None
     except ValueError:
-        flash(_("Please enter the date of the visit as YYYY-MM-DD, e.g. 2026-12-03."), "error")
+        message = _("Please enter the date of the visit as YYYY-MM-DD, e.g. 2026-12-03.")
+        if _wants_json():
+            return jsonify({"status": "invalid", "message": message}), 422
+        flash(message, "error")
         return redirect(url_for(".overview", assessment_id=assessment.id) + "#record")
-    service.save_record(
+    current = service.record(db.session, assessment)
+    if _wants_json() and request.form.get("rev-record", "") != service.record_revision(current):
+        # Sent from the offline queue, but someone saved the record since the page was loaded.
+        return jsonify(
+            {
+                "status": "conflict",
+                "revision": service.record_revision(current),
+                "theirs": (current.summary or current.visit_place or "–")[:200],
+                "by": current.updated_by.name if current.updated_by else None,
+            }
+        ), 409
+    row = service.save_record(
         db.session,
         assessment,
         summary=request.form.get("summary", ""),
@@ -321,6 +377,8 @@ def save_record(assessment_id: int):
         participants=request.form.get("participants", ""),
         user=current_user,
     )
+    if _wants_json():
+        return jsonify({"status": "saved", "revision": service.record_revision(row)})
     flash(_("The summary and the visit record have been saved."), "success")
     return redirect(url_for(".overview", assessment_id=assessment.id) + "#record")
 

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from advisory.models import Assessment, Evidence, User
+from advisory.services.accounts import record_event
 
 #: Default upload limit per file (ADVISORY_EVIDENCE_MAX_BYTES overrides it).
 MAX_BYTES = 10 * 1024 * 1024
@@ -177,3 +178,36 @@ def evidence_of(session: Session, assessment: Assessment) -> list[Evidence]:
 def file_path(folder: Path, evidence: Evidence) -> Path:
     """Return where an uploaded file lies (its stored name is random and never user input)."""
     return folder / str(evidence.stored_name)
+
+
+def evidence_item(session: Session, assessment: Assessment, evidence_id: int) -> Evidence | None:
+    """Return one piece of evidence of this assessment (None if there is none by that id)."""
+    evidence = session.get(Evidence, evidence_id)
+    if evidence is None or evidence.assessment_id != assessment.id:
+        return None
+    return evidence
+
+
+def delete_evidence(session: Session, evidence: Evidence, *, user: User, folder: Path) -> None:
+    """Delete one piece of evidence and its file; record who deleted what in the audit log.
+
+    The row goes first (committed), then the file: a file left behind by a failure is never
+    served, whereas a row without its file would be a broken link.
+    """
+    label = evidence.filename if evidence.kind == "file" else evidence.url or evidence.text or ""
+    record_event(
+        session,
+        "evidence_deleted",
+        actor=user,
+        detail={
+            "inventory": evidence.assessment_id,
+            "question": evidence.question_id,
+            "kind": evidence.kind,
+            "evidence": label[:200],
+        },
+    )
+    path = file_path(folder, evidence) if evidence.kind == "file" and evidence.stored_name else None
+    session.delete(evidence)
+    session.commit()
+    if path is not None:
+        path.unlink(missing_ok=True)

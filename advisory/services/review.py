@@ -204,6 +204,11 @@ def record(session: Session, assessment: Assessment) -> ReviewRecord | None:
     return session.scalar(select(ReviewRecord).where(ReviewRecord.assessment_id == assessment.id))
 
 
+def record_revision(row: ReviewRecord | None) -> str:
+    """Return a token that changes whenever the record is saved ("" while there is none)."""
+    return row.updated_at.isoformat() if row is not None and row.updated_at else ""
+
+
 def save_record(
     session: Session,
     assessment: Assessment,

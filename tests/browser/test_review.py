@@ -11,7 +11,15 @@ from sqlalchemy import select
 
 from advisory.content import current_questionnaire
 from advisory.extensions import db
-from advisory.models import Answer, AnswerReview, Assessment, Role, User
+from advisory.models import (
+    Answer,
+    AnswerReview,
+    Assessment,
+    Finding,
+    ReviewRecord,
+    Role,
+    User,
+)
 from advisory.services.assessments import import_answers
 from advisory.services.lifecycle import transition
 from tests.browser.axe import violations
@@ -148,12 +156,15 @@ def test_review_changes_made_offline_are_sent_when_the_connection_returns(
         transition(db.session, assessment, "submit", db.session.get(User, editor.id))
         transition(db.session, assessment, "start_review", db.session.get(User, advisor.id))
     phone = browser.new_context(locale="de-DE", viewport={"width": 390, "height": 844})
-    phone.set_default_timeout(15_000)
+    phone.set_default_timeout(45_000)  # a busy shared machine: sign-in alone took over 15 s
     page = phone.new_page()
     try:
         login(page, live_server, advisor.email, PASSWORD)
         page.goto(f"{live_server}/assessments/{assessment_id}/review/sections/strategy")
         _no_violations(page)
+        # The question's text shows once: in the item's heading, not again above the choices.
+        legend = _answer_card(page, "strategy.digital_goals").locator(".question-text")
+        assert legend.bounding_box()["width"] <= 1
         phone.set_offline(True)
         choices = {
             "strategy.digital_goals": "Nur informell, z. B. im Programm der Bürgermeisterin",
@@ -163,16 +174,38 @@ def test_review_changes_made_offline_are_sent_when_the_connection_returns(
         for question_id, label in choices.items():
             card = _answer_card(page, question_id)
             card.get_by_label(label).check()
+            if question_id == "strategy.budget":  # a note and the follow-up mark wait too
+                card.get_by_label("Notiz").fill("Kämmerei fragen")
+                card.get_by_label("Nachverfolgen").check()
             card.get_by_role("button", name="Geprüften Wert speichern").click()
             expect(card.locator("[data-review-status]")).to_contain_text("Noch nicht gespeichert")
         expect(page.locator("[data-offline-banner]")).to_be_visible()
+        # A finding waits as well, listed as not yet saved.
+        findings = page.locator("#findings")
+        findings.get_by_label("Art").select_option("gap")
+        findings.get_by_label("Feststellung", exact=True).fill("Kein Budget für 2027 geplant")
+        findings.get_by_role("button", name="Feststellung erfassen").click()
+        pending = findings.locator("[data-pending-findings] li")
+        expect(pending).to_contain_text("Kein Budget für 2027 geplant")
+        expect(pending).to_contain_text("Noch nicht gespeichert")
+        # An upload cannot wait in the browser: refused, and the typed link stays in the form.
+        evidence = _answer_card(page, "strategy.digital_goals")
+        evidence.locator("summary", has_text="Nachweis hinzufügen").click()
+        evidence.get_by_label("oder ein Link").fill("https://example.org/ratsbeschluss")
+        evidence.get_by_role("button", name="Nachweis hinzufügen").click()
+        expect(evidence.locator(".offline-refused")).to_contain_text("Keine Verbindung")
+        expect(evidence.get_by_label("oder ein Link")).to_have_value(
+            "https://example.org/ratsbeschluss"
+        )
         with app.app_context():
             assert db.session.scalars(select(AnswerReview)).all() == []
+            assert db.session.scalars(select(Finding)).all() == []
         phone.set_offline(False)
         for question_id in choices:
             expect(_answer_card(page, question_id).locator("[data-review-status]")).to_have_text(
                 "Gespeichert."
             )
+        expect(pending).to_contain_text("Gespeichert.")
         with app.app_context():
             stored = {
                 r.question_id: r.value
@@ -192,6 +225,41 @@ def test_review_changes_made_offline_are_sent_when_the_connection_returns(
             "strategy.budget": "none",
         }
         assert own["strategy.budget"] == "dont_know"  # the self-assessed value stays
+        with app.app_context():
+            budget = db.session.scalars(
+                select(AnswerReview).where(AnswerReview.question_id == "strategy.budget")
+            ).one()
+            assert (budget.note, budget.follow_up) == ("Kämmerei fragen", True)
+            assert [(f.kind, f.text) for f in db.session.scalars(select(Finding))] == [
+                ("gap", "Kein Budget für 2027 geplant")
+            ]
+        assert page.evaluate("localStorage.getItem('advisory.review.queue')") == "{}"
+        # The visit record on the overview page: kept offline, sent when the connection returns.
+        page.goto(f"{live_server}/assessments/{assessment_id}/review", timeout=60_000)
+        _no_violations(page)
+        phone.set_offline(True)
+        page.get_by_label("Ort").fill("Rathaus, Sitzungssaal")
+        page.get_by_label("Zusammenfassung der Beratung").fill("Gute Grundlage, Budget fehlt.")
+        page.get_by_role("button", name="Besuch und Zusammenfassung speichern").click()
+        record_status = page.locator("#record [data-review-status]")
+        expect(record_status).to_contain_text("Noch nicht gespeichert")
+        # A life-cycle step is refused while offline, its comment kept.
+        changes = page.locator("form.step-form").filter(
+            has=page.locator("[data-step=request_changes]")
+        )
+        changes.get_by_role("textbox").fill("Bitte Budget ergänzen")
+        changes.locator("[data-step=request_changes]").click()
+        expect(changes.locator(".offline-refused")).to_be_visible()
+        expect(changes.get_by_role("textbox")).to_have_value("Bitte Budget ergänzen")
+        phone.set_offline(False)
+        expect(record_status).to_have_text("Gespeichert.")
+        with app.app_context():
+            record = db.session.scalars(select(ReviewRecord)).one()
+            assert (record.visit_place, record.summary) == (
+                "Rathaus, Sitzungssaal",
+                "Gute Grundlage, Budget fehlt.",
+            )
+            assert db.session.get(Assessment, assessment_id).status == "in_review"
         assert page.evaluate("localStorage.getItem('advisory.review.queue')") == "{}"
     finally:
         phone.close()
