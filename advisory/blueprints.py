@@ -11,6 +11,7 @@ from advisory.admin.views import bp as admin
 from advisory.assessments.views import bp as assessments
 from advisory.auth.views import bp as auth
 from advisory.catalogue.views import bp as catalogue
+from advisory.content import questionnaire_name
 from advisory.directory import ATTRIBUTION
 from advisory.main.views import bp as main
 from advisory.municipalities.views import bp as municipalities
@@ -51,6 +52,9 @@ def register_blueprints(app: Flask) -> None:
         status_label=wording.status_label,
         progress_label=wording.progress_label,
         level_label=wording.level_label,
+        questionnaire_name=lambda questionnaire_id: questionnaire_name(
+            questionnaire_id, str(get_locale())
+        ),
         horizon_label=wording.horizon_label,
         kind_label=wording.kind_label,
         plan_status_label=wording.plan_status_label,

@@ -63,7 +63,8 @@ def build_report(
     previous = None
     if assessment.previous_id is not None:
         earlier = session.get(Assessment, assessment.previous_id)
-        if earlier is not None:
+        # Levels of another questionnaire are not comparable with these.
+        if earlier is not None and earlier.questionnaire_id == assessment.questionnaire_id:
             previous = compare_with_previous(
                 earlier, compute_results(session, earlier, today), results, lang
             )
@@ -224,6 +225,10 @@ def report_from_results(
         roadmap_bars=_roadmap_bars(steps, titles),
         attribution=ATTRIBUTION,
         review=_review_info(review, results, lines, titles, lang) if review else None,
+        level_names=tuple((b.level, b.label.get(lang)) for b in q.scoring.bands if b.label)
+        if q.scoring.labels
+        else (),
+        band_starts=tuple(b.from_ for b in q.scoring.bands),
     )
 
 
@@ -379,7 +384,7 @@ def _advice(question: Question, answer: Answer, lang: str) -> tuple[str, ...]:
         chosen = [value]
     elif question.type == "multiple" and isinstance(value, tuple | list):
         chosen = list(value)
-    elif question.type == "matrix" and hasattr(value, "values"):
+    elif question.type == "matrix" and not question.is_checkbox_matrix and hasattr(value, "values"):
         chosen = list(dict.fromkeys(value.values()))
     texts = [
         option.advice.get(lang)

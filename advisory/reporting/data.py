@@ -287,6 +287,21 @@ class Report:
     roadmap_bars: tuple[RoadmapBar, ...]
     attribution: str
     review: ReviewInfo | None = None
+    #: The questionnaire's own level names (empty: the application's names of the default model)
+    #: and where its level bands start.
+    level_names: tuple[tuple[int, str], ...] = ()
+    band_starts: tuple[float, ...] = (0.0, 20.0, 40.0, 60.0, 80.0)
+
+    @property
+    def max_level(self) -> int:
+        return len(self.band_starts)
+
+    def level_label(self, level: int | None, missing: str = "–") -> str | None:
+        """Return the questionnaire's name of `level` ('2 – Aufbau'), or None for the default."""
+        if not self.level_names:
+            return None
+        names = dict(self.level_names)
+        return f"{level} – {names[level]}" if level in names else missing
 
     @property
     def applicable(self) -> tuple[DomainRow, ...]:

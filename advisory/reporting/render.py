@@ -36,8 +36,8 @@ def figures(report: Report) -> dict[str, go.Figure]:
     domains = list(report.chart_domains)
     charts = {}
     if domains:
-        charts["radar"] = radar_figure(domains, report.lang)
-        charts["bars"] = bar_figure(domains, report.lang)
+        charts["radar"] = radar_figure(domains, report.lang, report.max_level)
+        charts["bars"] = bar_figure(domains, report.lang, report.band_starts)
     if report.roadmap_bars:
         charts["roadmap"] = roadmap_figure(list(report.roadmap_bars), report.lang)
     return charts
@@ -62,7 +62,12 @@ def render_page(report: Report, **context) -> str:
     """Return the web report page (app layout, interactive charts, print stylesheet)."""
     with force_locale(report.lang):
         return render_template(
-            "reports/page.html", report=report, charts=chart_json(report), images={}, **context
+            "reports/page.html",
+            report=report,
+            charts=chart_json(report),
+            images={},
+            **_level_words(report),
+            **context,
         )
 
 
@@ -72,8 +77,20 @@ def render_document(report: Report, images: dict[str, str] | None = None, **cont
         images = chart_images(report)
     with force_locale(report.lang):
         return render_template(
-            "reports/document.html", report=report, images=images, charts={}, **context
+            "reports/document.html",
+            report=report,
+            images=images,
+            charts={},
+            **_level_words(report),
+            **context,
         )
+
+
+def _level_words(report: Report) -> dict:
+    """Name the levels as the report's questionnaire does, where it names them itself."""
+    if not report.level_names:
+        return {}
+    return {"level_label": report.level_label}
 
 
 def render_html_file(report: Report) -> str:

@@ -377,7 +377,8 @@ def results_extras(session: Session, assessment: Assessment, results: Results, l
     changes = None
     if assessment.previous_id is not None:
         earlier = session.get(Assessment, assessment.previous_id)
-        if earlier is not None:
+        # Levels of another questionnaire are not comparable with these.
+        if earlier is not None and earlier.questionnaire_id == assessment.questionnaire_id:
             changes = compare_with_previous(
                 earlier, compute_results(session, earlier), results, lang
             )
