@@ -30,6 +30,8 @@ def defaults() -> dict[str, object]:
         "LOGIN_LOCK_MINUTES": 15,
         # Sign-in attempts (POST /login) per client address over all accounts (Flask-Limiter).
         "LOGIN_RATE_LIMIT": "10/minute;100/hour",
+        # Forgotten-password requests and reset submissions per client address.
+        "PASSWORD_RESET_RATE_LIMIT": "5/minute;20/hour",
         # Strict-Transport-Security max-age for responses served over HTTPS; 0 sends none.
         "HSTS_SECONDS": 365 * 24 * 3600,
         # Reverse proxies in front of the app whose X-Forwarded-For/-Proto headers are trusted

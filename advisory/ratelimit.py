@@ -98,8 +98,24 @@ class SQLStorage(Storage):
             connection.execute(delete(_table).where(_table.c.key == key[:255]))
 
 
+# Views limited per client address on POST, each by its own setting (a Flask-Limiter string).
+LIMITED_VIEWS = {
+    "auth.login": "LOGIN_RATE_LIMIT",
+    "auth.forgot_password": "PASSWORD_RESET_RATE_LIMIT",
+    "auth.reset_password": "PASSWORD_RESET_RATE_LIMIT",
+}
+
+
+def _setting(name: str):
+    return lambda: current_app.config[name]
+
+
 def init_app(app: Flask, engine: Engine) -> Limiter:
-    """Limit sign-in attempts per client address (`LOGIN_RATE_LIMIT`, e.g. "30/minute")."""
+    """Limit POSTs to the views in `LIMITED_VIEWS` per client address.
+
+    Sign-in attempts (`LOGIN_RATE_LIMIT`) and reset mails (`PASSWORD_RESET_RATE_LIMIT`): the
+    latter keeps a stranger from flooding a colleague's mailbox or probing many addresses.
+    """
     limiter = Limiter(
         key_func=get_remote_address,
         storage_uri=f"{SCHEME}://",
@@ -109,9 +125,10 @@ def init_app(app: Flask, engine: Engine) -> Limiter:
         key_prefix="advisory",
     )
     limiter.init_app(app)
-    view = app.view_functions["auth.login"]
-    app.view_functions["auth.login"] = limiter.limit(
-        lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"]
-    )(view)
+    for endpoint, setting in LIMITED_VIEWS.items():
+        view = app.view_functions[endpoint]
+        app.view_functions[endpoint] = limiter.limit(
+            _setting(setting), methods=["POST"], scope=endpoint
+        )(view)
     app.extensions["advisory.limiter"] = limiter
     return limiter

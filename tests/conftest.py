@@ -55,6 +55,7 @@ def make_config(database_url: str, **extra) -> dict:
         "REMEMBER_COOKIE_SECURE": False,
         # Tests sign in often from 127.0.0.1; tests/test_hardening.py checks the real limit.
         "LOGIN_RATE_LIMIT": "10000/minute",
+        "PASSWORD_RESET_RATE_LIMIT": "10000/minute",
         **extra,
     }
 

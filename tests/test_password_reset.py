@@ -152,3 +152,39 @@ def test_without_mail_there_is_no_form_but_advice(app, make_user):
     assert posted.status_code == 200
     with app.app_context():
         assert db.session.scalar(select(OneTimeToken)) is None
+
+
+def test_reset_requests_per_address_are_limited(database_url, make_app, app, smtp, make_user):
+    make_user(Role.MUNICIPAL_VIEWER, ags="07333001", email="flooded@example.org")
+    limited = make_app(
+        make_config(
+            database_url,
+            MAIL_SERVER="127.0.0.1",
+            MAIL_PORT=smtp[1],
+            MAIL_USE_TLS=False,
+            MAIL_BACKEND="smtp",
+            WTF_CSRF_ENABLED=False,
+            PASSWORD_RESET_RATE_LIMIT="3/minute",
+        )
+    )
+
+    def ask(address: str):
+        return limited.test_client().post(
+            "/forgot-password",
+            data={"email": "flooded@example.org"},
+            environ_base={"REMOTE_ADDR": address},
+            headers={"Accept-Language": "en"},
+        )
+
+    codes = [ask("203.0.113.5").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    assert "try again" in ask("203.0.113.5").get_data(as_text=True)
+    assert len(wait_for(smtp[0], 3)) == 3  # the fourth request sent no mail
+    assert ask("198.51.100.4").status_code == 200  # another address is not affected
+    # Sign-in attempts from the limited address are counted apart: refused, but not limited.
+    attempt = limited.test_client().post(
+        "/login",
+        data={"email": "flooded@example.org", "password": "wrong"},
+        environ_base={"REMOTE_ADDR": "203.0.113.5"},
+    )
+    assert attempt.status_code == 422
