@@ -167,6 +167,11 @@ def questionnaire_to_start(questionnaire_id: str | None) -> Questionnaire | None
     return next((q for q in offered_questionnaires() if q.id == wanted), None)
 
 
+def questionnaire_folder(questionnaire_id: str) -> Path | None:
+    """Return the content folder holding the questionnaire's versions (None if not loaded)."""
+    return _content(content_dirs()).folders.get(questionnaire_id)
+
+
 def rules_dir(questionnaire_id: str) -> Path | None:
     """Return the folder of the questionnaire's rule files, or None if it has no rules.
 

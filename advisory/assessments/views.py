@@ -369,6 +369,7 @@ def results(assessment_id: int):
         bars=bar_figure(chart_domains, lang, _band_starts(scoring)).to_json().replace("</", "<\\/"),
         level_label=level_labeller(scoring, lang),
         levels=scoring.levels,
+        own_levels=scoring.labels,
         may_edit=_may_edit(assessment),
         lang=lang,
         plan=plan_view(db.session, assessment, computed),

@@ -229,7 +229,21 @@ def report_from_results(
         if q.scoring.labels
         else (),
         band_starts=tuple(b.from_ for b in q.scoring.bands),
+        band_rows=_band_rows(q.scoring, lang),
+        overall_rule=q.scoring.overall,
+        cap_overall=q.scoring.cap_overall,
     )
+
+
+def _band_rows(scoring, lang: str) -> tuple[tuple[int, str], ...]:
+    """Return (level, "25 – 49") for each band of the questionnaire's scoring model."""
+    step = 10**-scoring.precision
+    rows = []
+    for band, following in zip(scoring.bands, (*scoring.bands[1:], None), strict=True):
+        upper = 100.0 if following is None else following.from_ - step
+        text = f"{band.from_:.{scoring.precision}f} – {upper:.{scoring.precision}f}"
+        rows.append((band.level, text.replace(".", ",") if lang == "de" else text))
+    return tuple(rows)
 
 
 def _domain_row(d: DomainScore, lang: str) -> DomainRow:

@@ -291,6 +291,10 @@ class Report:
     #: and where its level bands start.
     level_names: tuple[tuple[int, str], ...] = ()
     band_starts: tuple[float, ...] = (0.0, 20.0, 40.0, 60.0, 80.0)
+    #: For the questionnaire's own levels: (level, "25 – 49") rows and how the overall is formed.
+    band_rows: tuple[tuple[int, str], ...] = ()
+    overall_rule: str = "weighted_mean"  # or mean, min_level (questionnaires.OVERALL_RULES)
+    cap_overall: bool = True
 
     @property
     def max_level(self) -> int:
