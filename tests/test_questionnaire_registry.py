@@ -189,3 +189,41 @@ def test_check_content_names_file_and_key_of_a_broken_folder(kompass_app, tmp_pa
     result = kompass_app.test_cli_runner().invoke(args=["check-content", str(tmp_path / "broken")])
     assert result.exit_code != 0
     assert "1.0.0.yaml: scoring.overall" in result.output
+
+
+def test_no_page_answers_500_for_an_inventory_on_the_second_questionnaire(
+    kompass_app, make_user
+):
+    auth, editor, _response = start(kompass_app, make_user, "digital-kompass")
+    assessment_id = answer_golden(kompass_app, editor)
+    base = f"/assessments/{assessment_id}"
+    pages = [
+        base,
+        f"{base}/sections/data_use",
+        f"{base}/answers/data_use.inventory/history",
+        f"{base}/plan",
+        f"{base}/report.pdf",
+        f"{base}/report.xlsx",
+        f"{base}/report.csv",
+        "/training/plan",
+        "/team",
+        "/team/staff",
+    ]
+    for url in pages:
+        assert auth.client.get(url).status_code in (200, 302), url
+    advisor = make_user(Role.ADVISOR, scopes="07333")
+    auth = Auth(kompass_app.test_client())
+    auth.login(advisor.email)
+    pages = [
+        f"{base}/review",
+        f"{base}/review/sections/data_use",
+        f"{base}/review/guide.pdf",
+        "/portfolio/",
+        "/portfolio/heatmap",
+        f"/portfolio/compare?ags={AGS}",
+        "/portfolio/export.csv",
+        "/portfolio/export.xlsx",
+        "/",
+    ]
+    for url in pages:
+        assert auth.client.get(url).status_code in (200, 302), url
