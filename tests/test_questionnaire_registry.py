@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from advisory import content
@@ -211,6 +213,9 @@ def test_no_page_answers_500_for_an_inventory_on_the_second_questionnaire(
     ]
     for url in pages:
         assert auth.client.get(url).status_code in (200, 302), url
+    workbook = load_workbook(io.BytesIO(auth.client.get(f"{base}/report.xlsx").data))
+    levels = [row[4] for row in workbook.worksheets[1].iter_rows(min_row=2, values_only=True)]
+    assert levels == ["3 – Fortgeschritten", "1 – Einstieg", "2 – Aufbau"]
     advisor = make_user(Role.ADVISOR, scopes="07333")
     auth = Auth(kompass_app.test_client())
     auth.login(advisor.email)

@@ -17,6 +17,7 @@ from advisory.services import lifecycle
 from advisory.services import review as service
 from advisory.services.assessments import answer_rows, municipality_facts
 from advisory.services.results import Results, compute_results
+from advisory.wording import level_labeller
 from questionnaires import Question, Questionnaire, visible_questions
 
 PROFILE = "profile"
@@ -209,6 +210,7 @@ def overview_page(session: Session, assessment: Assessment, user: User, lang: st
         "record": service.record(session, assessment),
         "domains": [(d.id, titles[d.id]) for d in q.domains],
         "lang": lang,
+        "level_label": level_labeller(q.scoring, lang),
     }
 
 
