@@ -193,9 +193,7 @@ def test_check_content_names_file_and_key_of_a_broken_folder(kompass_app, tmp_pa
     assert "1.0.0.yaml: scoring.overall" in result.output
 
 
-def test_no_page_answers_500_for_an_inventory_on_the_second_questionnaire(
-    kompass_app, make_user
-):
+def test_no_page_answers_500_for_an_inventory_on_the_second_questionnaire(kompass_app, make_user):
     auth, editor, _response = start(kompass_app, make_user, "digital-kompass")
     assessment_id = answer_golden(kompass_app, editor)
     base = f"/assessments/{assessment_id}"
