@@ -47,15 +47,27 @@ def upload_dir() -> Path | None:
     return Path(configured) if configured else Path(current_app.instance_path) / "content"
 
 
+_DIRS_KEY = "advisory.content_dirs"
+
+
 def content_dirs() -> tuple[Path, ...]:
-    """Return the content folders in order: shipped, configured, uploaded (if it exists)."""
-    dirs = [QUESTIONNAIRE_DIR]
-    if has_app_context():
-        dirs += _configured_dirs(current_app.config.get("CONTENT_DIRS"))
-        uploaded = upload_dir()
-        if uploaded is not None and uploaded.is_dir():
-            dirs.append(uploaded)
-    return tuple(dict.fromkeys(path.resolve() for path in dirs))
+    """Return the content folders in order: shipped, configured, uploaded (if it exists).
+
+    Worked out once per app (pages look content up many times per request; each lookup would
+    otherwise cost system calls); reload() forgets it.
+    """
+    if not has_app_context():
+        return (QUESTIONNAIRE_DIR.resolve(),)
+    known = current_app.extensions.get(_DIRS_KEY)
+    if known is not None and known[0] == QUESTIONNAIRE_DIR:
+        return known[1]
+    dirs = [QUESTIONNAIRE_DIR, *_configured_dirs(current_app.config.get("CONTENT_DIRS"))]
+    uploaded = upload_dir()
+    if uploaded is not None and uploaded.is_dir():
+        dirs.append(uploaded)
+    resolved = tuple(dict.fromkeys(path.resolve() for path in dirs))
+    current_app.extensions[_DIRS_KEY] = (QUESTIONNAIRE_DIR, resolved)
+    return resolved
 
 
 @dataclass(frozen=True)
@@ -111,6 +123,8 @@ def _content(dirs: tuple[Path, ...]) -> Content:
 def reload() -> None:
     """Forget the loaded content (after an upload added a version)."""
     _content.cache_clear()
+    if has_app_context():
+        current_app.extensions.pop(_DIRS_KEY, None)
 
 
 def questionnaires() -> QuestionnaireRegistry:
