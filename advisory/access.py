@@ -19,6 +19,10 @@ AREAS: dict[str, frozenset[Role]] = {
     "training_sessions": frozenset(
         {Role.MUNICIPAL_EDITOR, Role.MUNICIPAL_VIEWER, Role.TRAINER, Role.ADMIN}
     ),
+    # Peer benchmark consent and cooperation requests between municipalities.
+    "cooperation": frozenset(
+        {Role.MUNICIPAL_EDITOR, Role.MUNICIPAL_VIEWER, Role.ADVISOR, Role.ADMIN}
+    ),
 }
 
 

@@ -12,6 +12,7 @@ from advisory.assessments.views import bp as assessments
 from advisory.auth.views import bp as auth
 from advisory.catalogue.views import bp as catalogue
 from advisory.content import questionnaire_name
+from advisory.cooperation.views import bp as cooperation
 from advisory.directory import ATTRIBUTION
 from advisory.main.views import bp as main
 from advisory.municipalities.views import bp as municipalities
@@ -40,7 +41,7 @@ def register_blueprints(app: Flask) -> None:
         portfolio,
     ):
         app.register_blueprint(blueprint)
-    for blueprint in (team, training):
+    for blueprint in (team, training, cooperation):
         app.register_blueprint(blueprint)
 
     app.jinja_env.globals.update(
@@ -66,6 +67,9 @@ def register_blueprints(app: Flask) -> None:
         severity_label=wording.severity_label,
         step_label=wording.step_label,
         size_label=wording.size_label,
+        density_label=wording.density_label,
+        peer_group_text=wording.peer_group_text,
+        cooperation_status_label=wording.cooperation_status_label,
     )
     app.jinja_env.filters.update(format_number=format_decimal, format_decimal=format_decimal)
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -55,6 +55,8 @@ def defaults() -> dict[str, object]:
         "CONTENT_DIRS": [],
         "CONTENT_UPLOAD_DIR": None,
         "DEFAULT_QUESTIONNAIRE": "smart-city-inventur",
+        # Neighbours within this distance (or in the same district) are cooperation candidates.
+        "COOPERATION_DISTANCE_KM": 25,
     }
 
 

@@ -22,6 +22,16 @@ DEMO_MUNICIPALITIES = {
     "08115021": "Herrenberg",
     "08421000": "Ulm",
 }
+# Neighbours of the demo village with a validated inventory (one of the demo answer sets) that
+# agreed to share: enough for a peer median (at least 5) and for cooperation suggestions.
+DEMO_PEERS = {
+    "07333006": "town",  # Biedesheim
+    "07333012": "rural",  # Bubenheim
+    "07333005": "city",  # Bennhausen
+    "07333007": "town",  # Bischheim
+    "07333010": "rural",  # Bolanden
+    "07333013": "city",  # Dannenfels
+}
 # The demo answer sets (and the golden numbers of the scoring tests) belong to this version; the
 # next inventory a demo municipality starts moves to the newest version and carries them over.
 DEMO_QUESTIONNAIRE = ("smart-city-inventur", "1.0.0")
@@ -64,6 +74,7 @@ def seed(session: Session) -> Iterator[str]:
         created += 1
     yield f"Demo accounts: {created} created, {len(DEMO_USERS) - created} already there."
     yield from _seed_assessments(session)
+    yield from _seed_peers(session)
     yield f"Demo logins (password for all: {DEMO_PASSWORD}):"
     for email, _name, role, ags, scopes in DEMO_USERS:
         where = DEMO_MUNICIPALITIES.get(ags or "", (scopes and f"portfolio {scopes}") or "")
@@ -109,6 +120,38 @@ def _seed_assessments(session: Session) -> Iterator[str]:
             f"Demo inventory for {municipality.name}: {len(answers) - len(refused)} answers"
             + (f", {len(refused)} refused: {', '.join(refused)}" if refused else "")
         )
+
+
+def _seed_peers(session: Session) -> Iterator[str]:
+    """Give the demo peers a validated inventory and their consent to share (once)."""
+    from advisory.content import questionnaire as pinned_questionnaire
+    from advisory.models import Assessment, AssessmentStatus, PeerConsent, utcnow
+    from advisory.services.assessments import import_answers, start_assessment
+    from advisory.services.portfolio import refresh_summary
+
+    advisor = session.scalar(select(User).where(User.email == "beratung@example.org"))
+    questionnaire = pinned_questionnaire(*DEMO_QUESTIONNAIRE)
+    added = 0
+    for ags, name in DEMO_PEERS.items():
+        municipality = session.scalar(select(Municipality).where(Municipality.ags == ags))
+        if session.scalar(select(Assessment).where(Assessment.municipality_id == municipality.id)):
+            continue
+        assessment = start_assessment(session, municipality, advisor, questionnaire)
+        import_answers(session, assessment, questionnaire, demo_set(name)["answers"], advisor)
+        assessment.status = AssessmentStatus.VALIDATED
+        assessment.validated_by_id = advisor.id
+        assessment.validated_at = utcnow()
+        refresh_summary(session, assessment)
+        session.merge(
+            PeerConsent(
+                municipality_id=municipality.id,
+                include_in_medians=True,
+                named_as_partner=True,
+            )
+        )
+        session.commit()
+        added += 1
+    yield f"Demo peers with a validated, shared inventory: {added} added."
 
 
 def demo_set(name: str) -> dict:

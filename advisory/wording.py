@@ -137,6 +137,7 @@ _EVENTS = {
     "invitation_accepted": _l("Invitation accepted"),
     "password_reset_requested": _l("Password reset link requested"),
     "password_reset_by_link": _l("Password reset with an e-mailed link"),
+    "peer_consent_changed": _l("Sharing for peer comparison changed"),
 }
 
 
@@ -285,6 +286,8 @@ _DETAIL_KEYS = {
     "solution": _l("Solution"),
     "changed": _l("Changed"),
     "catalogue_version": _l("Catalogue version"),
+    "peer_medians": _l("Included in anonymous peer medians"),
+    "named_as_partner": _l("Named to neighbours as a cooperation partner"),
 }
 
 
@@ -297,6 +300,8 @@ def audit_details(detail: dict | None) -> str:
             return "–"
         if key == "role":
             return str(ROLE_LABELS.get(value, value))
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
         if isinstance(value, list | tuple):
             return ", ".join(
                 str(v).rpartition(":")[2] if key == "scopes" else str(v) for v in value
@@ -505,3 +510,61 @@ _SIZE_CLASSES = {
 def size_label(size_class: str) -> str:
     """Name a size class of municipalities (after the BBSR's town and municipality types)."""
     return str(_SIZE_CLASSES.get(size_class, size_class))
+
+
+# Settlement density (Verstädterungsgrad) of the Destatis directory.
+_DENSITIES = {
+    1: _l("densely populated"),
+    2: _l("intermediate density"),
+    3: _l("thinly populated"),
+}
+
+
+def density_label(density: int | None) -> str:
+    """Name the settlement density 1-3 of the directory."""
+    return str(_DENSITIES.get(density, _l("unknown"))) if density else _("unknown")
+
+
+def peer_group_text(group) -> str:
+    """Describe a peer group in words: 'municipalities in Bavaria, rural ..., thinly populated'."""
+    if group is None:
+        return _("no group of comparable municipalities is large enough yet")
+    parts = [
+        _("municipalities in %(state)s", state=group.state_name)
+        if group.state_name
+        else _("municipalities in Germany")
+    ]
+    if group.size_class:
+        parts.append(size_label(group.size_class))
+    if group.density:
+        parts.append(density_label(group.density))
+    return ", ".join(parts)
+
+
+_COOPERATION_STATUS = {
+    "open": _l("open"),
+    "answered": _l("answered"),
+    "closed": _l("closed"),
+}
+
+
+def cooperation_status_label(status: str) -> str:
+    return str(_COOPERATION_STATUS.get(status, status))
+
+
+_COOPERATION_ERRORS = {
+    "not_allowed": _l("You may not write for this municipality."),
+    "same_municipality": _l("A municipality cannot send a request to itself."),
+    "not_named": _l(
+        "This municipality has not agreed to be contacted as a cooperation partner. Choose one "
+        "of the suggested neighbours."
+    ),
+    "text_required": _l("Please write a message."),
+    "text_too_long": _l("Please shorten the message to at most 4,000 characters."),
+    "closed": _l("This request is closed; start a new request to write again."),
+    "unknown_partner": _l("No municipality with this key was found. Choose a suggested neighbour."),
+}
+
+
+def cooperation_error_text(code: str) -> str:
+    return str(_COOPERATION_ERRORS.get(code, code))

@@ -6,12 +6,14 @@ import pytest
 
 from advisory.models import Role
 from tests.conftest import Auth
+from tests.peers_data import make_cooperation
 from tests.training_data import make_training
 
 MUNICIPAL = {Role.MUNICIPAL_EDITOR, Role.MUNICIPAL_VIEWER}
 DIRECTORY_ROLES = MUNICIPAL | {Role.ADVISOR, Role.TRAINER, Role.ADMIN}
 EVERYONE = set(Role)
 PORTFOLIO_ROLES = {Role.ADVISOR, Role.TRAINER, Role.ADMIN}
+COOPERATION_ROLES = MUNICIPAL | {Role.ADVISOR, Role.ADMIN}
 PUBLIC = None
 
 # Every route of the app: who may reach it. A new route fails test_every_route_is_listed until
@@ -104,6 +106,14 @@ ROUTES: dict[str, set[Role] | None] = {
     "portfolio.compare": PORTFOLIO_ROLES,
     "portfolio.export_csv": PORTFOLIO_ROLES,
     "portfolio.export_xlsx": PORTFOLIO_ROLES,
+    "cooperation.sharing": COOPERATION_ROLES,
+    "cooperation.save_sharing": {Role.MUNICIPAL_EDITOR, Role.ADMIN},
+    "cooperation.suggestions": COOPERATION_ROLES,
+    "cooperation.send": {Role.MUNICIPAL_EDITOR, Role.ADVISOR},
+    "cooperation.inbox": COOPERATION_ROLES,
+    "cooperation.show": COOPERATION_ROLES,
+    "cooperation.reply": {Role.MUNICIPAL_EDITOR, Role.ADVISOR, Role.ADMIN},
+    "cooperation.close": {Role.MUNICIPAL_EDITOR, Role.ADVISOR, Role.ADMIN},
 }
 # Routes naming an object that the walk below cannot create (an uploaded file, a reset link):
 # for allowed roles "not found" is the expected answer; tests/test_review.py and
@@ -111,7 +121,15 @@ ROUTES: dict[str, set[Role] | None] = {
 NEEDS_OBJECT = {"review.evidence_file", "auth.reset_password"}
 
 # Route arguments that name an object belonging to one municipality (catalogue entries do not).
-TENANT_ARGUMENTS = {"ags", "assessment_id", "user_id", "session_id", "participant_id", "staff_id"}
+TENANT_ARGUMENTS = {
+    "ags",
+    "assessment_id",
+    "user_id",
+    "session_id",
+    "participant_id",
+    "staff_id",
+    "request_id",
+}
 
 # Municipality A (the user's own) and B (someone else's, outside every test scope).
 OWN_AGS, FOREIGN_AGS = "07333001", "09162000"
@@ -132,6 +150,7 @@ def url_for_rule(
         "session_id": 0,
         "participant_id": 0,
         "staff_id": 0,
+        "request_id": 0,
         "token": "not-a-token",
         **(training or {}),
         "ags": ags,
@@ -166,7 +185,7 @@ def test_every_route_is_listed(app):
 def test_each_role_reaches_only_its_own_pages(app, make_user, make_assessment, role):
     user = make_user(role, **ACCOUNTS[role])
     own = make_assessment(OWN_AGS, make_user(Role.MUNICIPAL_EDITOR, ags=OWN_AGS))
-    training = make_training(app, OWN_AGS)
+    training = {**make_training(app, OWN_AGS), **make_cooperation(app, OWN_AGS)}
     auth = Auth(app.test_client())
     auth.login(user.email)
     for rule in get_rules(app):
@@ -197,7 +216,7 @@ def test_no_one_sees_objects_of_another_municipality(app, make_user, make_assess
     user = make_user(role, **ACCOUNTS[role])
     other = make_user(Role.MUNICIPAL_EDITOR, ags=FOREIGN_AGS)
     foreign = make_assessment(FOREIGN_AGS, other)
-    training = make_training(app, FOREIGN_AGS)
+    training = {**make_training(app, FOREIGN_AGS), **make_cooperation(app, FOREIGN_AGS)}
     auth = Auth(app.test_client())
     auth.login(user.email)
     checked = 0

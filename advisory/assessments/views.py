@@ -19,6 +19,7 @@ from advisory.models import Assessment, Municipality
 from advisory.review.pages import results_extras, status_box
 from advisory.services import assessments as service
 from advisory.services.lifecycle import may_edit_answers
+from advisory.services.peers import peer_medians
 from advisory.services.plan import plan_view
 from advisory.services.results import compute_results, set_targets
 from advisory.services.training import completed_for_section
@@ -353,8 +354,9 @@ def results(assessment_id: int):
     assessment = _assessment(assessment_id)
     computed = compute_results(db.session, assessment)
     lang = _lang()
+    peers = peer_medians(db.session, assessment.municipality, synthetic=assessment.synthetic)
     chart_domains = [
-        ChartDomain(d.title.get(lang), d.score, d.level, d.target)
+        ChartDomain(d.title.get(lang), d.score, d.level, d.target, peers.level(d.id))
         for d in computed.scores.domains
         if d.applicable
     ]
@@ -372,6 +374,7 @@ def results(assessment_id: int):
         own_levels=scoring.labels,
         may_edit=_may_edit(assessment),
         lang=lang,
+        peers=peers,
         plan=plan_view(db.session, assessment, computed),
         min_coverage=round(100 * MIN_COVERAGE),
         domain_titles=lambda ids: [computed.scores.domain(i).title.get(lang) for i in ids],

@@ -15,6 +15,12 @@ from advisory.models.assessments import (
 from advisory.models.base import NAMING_CONVENTION, Base, UTCDateTime, utcnow
 from advisory.models.catalogue import CatalogueEntry, SolutionEdit, SolutionReview
 from advisory.models.directory import Municipality
+from advisory.models.peers import (
+    CooperationMessage,
+    CooperationRequest,
+    CooperationStatus,
+    PeerConsent,
+)
 from advisory.models.plan import PlanItem, PlanStatus
 from advisory.models.portfolio import InventorySummary
 from advisory.models.review import AnswerReview, Evidence, Finding, ReviewRecord, StatusChange
@@ -38,6 +44,9 @@ __all__ = [
     "AuditEvent",
     "Base",
     "CatalogueEntry",
+    "CooperationMessage",
+    "CooperationRequest",
+    "CooperationStatus",
     "DomainAssignment",
     "Evidence",
     "Finding",
@@ -46,6 +55,7 @@ __all__ = [
     "Municipality",
     "OneTimeToken",
     "ParticipantStatus",
+    "PeerConsent",
     "PlanItem",
     "PlanStatus",
     "RateLimitWindow",

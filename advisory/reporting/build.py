@@ -32,6 +32,7 @@ from advisory.reporting.data import (
     TrainingInfo,
 )
 from advisory.services.municipalities import neighbours
+from advisory.services.peers import PeerMedians, peer_medians
 from advisory.services.plan import plan_items
 from advisory.services.results import HORIZONS, Results, compute_results
 from questionnaires import Answer, AnswerStatus, Question, question_score, visible_questions
@@ -97,6 +98,7 @@ def build_report(
         lang,
         previous,
         nearby,
+        peers=peer_medians(session, municipality, synthetic=assessment.synthetic),
         plan=plan,
         training_progress=plan_counts(session, municipality.id, with_names=with_names),
         review=review_input(session, assessment),
@@ -140,6 +142,7 @@ def report_from_results(
     plan: dict[str, PlanNote] | None = None,
     training_progress: dict[str, tuple[int, int, tuple[str, ...]]] | None = None,
     review: ReviewInput | None = None,
+    peers: PeerMedians | None = None,
 ) -> Report:
     """Turn computed results into a Report (pure: no database, no Flask).
 
@@ -220,7 +223,9 @@ def report_from_results(
         appendix=_appendix(q, row_by_id, lines, lang),
         goal_labels=tuple((o.id, o.label.get(lang)) for o in goals.options) if goals else (),
         chart_domains=tuple(
-            ChartDomain(r.title, r.score, r.level, r.target) for r in rows if r.applicable
+            ChartDomain(r.title, r.score, r.level, r.target, peers.level(r.id) if peers else None)
+            for r in rows
+            if r.applicable
         ),
         roadmap_bars=_roadmap_bars(steps, titles),
         attribution=ATTRIBUTION,
@@ -232,6 +237,7 @@ def report_from_results(
         band_rows=_band_rows(q.scoring, lang),
         overall_rule=q.scoring.overall,
         cap_overall=q.scoring.cap_overall,
+        peers=peers,
     )
 
 

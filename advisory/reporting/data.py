@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from advisory.charts import ChartDomain, RoadmapBar
+
+if TYPE_CHECKING:
+    from advisory.services.peers import PeerMedians
 
 
 @dataclass(frozen=True)
@@ -306,6 +310,8 @@ class Report:
             return None
         names = dict(self.level_names)
         return f"{level} – {names[level]}" if level in names else missing
+    # Anonymous medians of comparable municipalities (advisory.services.peers), if any.
+    peers: PeerMedians | None = None
 
     @property
     def applicable(self) -> tuple[DomainRow, ...]:
@@ -314,6 +320,10 @@ class Report:
     @property
     def step_count(self) -> int:
         return sum(len(steps) for _horizon, steps in self.roadmap)
+
+    def peer_level(self, domain_id: str) -> float | None:
+        """Return the peer median level of a domain (None when none may be shown)."""
+        return self.peers.level(domain_id) if self.peers else None
 
     def goal_label(self, goal: str | None) -> str:
         """Return the label of a strategic goal id ('' for none)."""

@@ -1,0 +1,1 @@
+"""Peer benchmark consent and cooperation between neighbouring municipalities."""
