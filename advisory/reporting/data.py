@@ -310,6 +310,7 @@ class Report:
             return None
         names = dict(self.level_names)
         return f"{level} – {names[level]}" if level in names else missing
+
     # Anonymous medians of comparable municipalities (advisory.services.peers), if any.
     peers: PeerMedians | None = None
 
