@@ -14,6 +14,7 @@ from advisory.assessments.views import bp as assessments
 from advisory.associations.views import bp as associations
 from advisory.auth.views import bp as auth
 from advisory.catalogue.views import bp as catalogue
+from advisory.content import questionnaire_name
 from advisory.cooperation.views import bp as cooperation
 from advisory.directory import ATTRIBUTION
 from advisory.main.views import bp as main
@@ -60,6 +61,9 @@ def register_blueprints(app: Flask) -> None:
         status_label=wording.status_label,
         progress_label=wording.progress_label,
         level_label=wording.level_label,
+        questionnaire_name=lambda questionnaire_id: questionnaire_name(
+            questionnaire_id, str(get_locale())
+        ),
         horizon_label=wording.horizon_label,
         kind_label=wording.kind_label,
         plan_status_label=wording.plan_status_label,

@@ -28,18 +28,20 @@ def script_safe(text: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def _cached(kind: str, items: tuple, lang: str) -> str:
-    return script_safe(_BUILDERS[kind](list(items), lang).to_json())
+def _cached(kind: str, items: tuple, lang: str, *scale) -> str:
+    return script_safe(_BUILDERS[kind](list(items), lang, *scale).to_json())
 
 
-def radar_json(domains: Iterable[ChartDomain], lang: str) -> str:
+def radar_json(domains: Iterable[ChartDomain], lang: str, max_level: int = 5) -> str:
     """Return the radar chart (`charts.radar_figure`) as script-safe JSON."""
-    return _cached("radar", tuple(domains), lang)
+    return _cached("radar", tuple(domains), lang, max_level)
 
 
-def bars_json(domains: Iterable[ChartDomain], lang: str) -> str:
-    """Return the bar chart of scores (`charts.bar_figure`) as script-safe JSON."""
-    return _cached("bars", tuple(domains), lang)
+def bars_json(
+    domains: Iterable[ChartDomain], lang: str, bands: tuple[float, ...] = (0, 20, 40, 60, 80)
+) -> str:
+    """Return the bar chart of scores (`charts.bar_figure`) with the level bands' starts."""
+    return _cached("bars", tuple(domains), lang, tuple(bands))
 
 
 def roadmap_json(bars: Iterable[RoadmapBar], lang: str) -> str:

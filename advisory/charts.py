@@ -51,8 +51,8 @@ def _layout(**extra) -> dict:
     }
 
 
-def radar_figure(domains: list[ChartDomain], lang: str = "de") -> go.Figure:
-    """Current (gated) level per domain against the target level, on a 0-5 radar."""
+def radar_figure(domains: list[ChartDomain], lang: str = "de", max_level: int = 5) -> go.Figure:
+    """Current (gated) level per domain against the target level, on a 0-`max_level` radar."""
     words = _WORDS.get(lang, _WORDS["de"])
     shown = [d for d in domains if d.level is not None]
     # Long domain names wrap at " & " so they fit beside the circle.
@@ -93,8 +93,8 @@ def radar_figure(domains: list[ChartDomain], lang: str = "de") -> go.Figure:
         **_layout(
             polar={
                 "radialaxis": {
-                    "range": [0, 5],
-                    "tickvals": [1, 2, 3, 4, 5],
+                    "range": [0, max_level],
+                    "tickvals": list(range(1, max_level + 1)),
                     "angle": 90,
                     "tickfont": {"size": 11},
                 },
@@ -108,8 +108,12 @@ def radar_figure(domains: list[ChartDomain], lang: str = "de") -> go.Figure:
     return figure
 
 
-def bar_figure(domains: list[ChartDomain], lang: str = "de") -> go.Figure:
-    """Score 0-100 per domain as horizontal bars, with the level bands as gridlines."""
+def bar_figure(
+    domains: list[ChartDomain],
+    lang: str = "de",
+    bands: tuple[float, ...] = (0, 20, 40, 60, 80),
+) -> go.Figure:
+    """Score 0-100 per domain as horizontal bars, with the level bands (their starts) as grid."""
     words = _WORDS.get(lang, _WORDS["de"])
     shown = [d for d in domains if d.score is not None]
     figure = go.Figure(
@@ -128,7 +132,7 @@ def bar_figure(domains: list[ChartDomain], lang: str = "de") -> go.Figure:
         **_layout(
             xaxis={
                 "range": [0, 105],
-                "tickvals": [0, 20, 40, 60, 80, 100],
+                "tickvals": sorted({*bands, 100}),
                 "title": words["score"],
                 "gridcolor": "#c9d1db",
             },

@@ -203,11 +203,17 @@ def end_sessions(email: str) -> None:
 
 
 @click.command("check-content")
-def check_content() -> None:
-    """Validate every questionnaire, catalogue and rule file; exit non-zero on any problem."""
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@with_appcontext
+def check_content(paths: tuple[Path, ...]) -> None:
+    """Validate every questionnaire, catalogue and rule file; exit non-zero on any problem.
+
+    Without PATHS the content folders of the deployment (ADVISORY_CONTENT_DIRS) are checked;
+    with PATHS only the questionnaires and rules in those folders (and the catalogue).
+    """
     from advisory.content import check_all
 
-    checked, problems = check_all()
+    checked, problems = check_all(paths)
     for line in checked:
         click.echo(f"ok  {line}")
     for problem in problems:

@@ -51,6 +51,12 @@ def defaults() -> dict[str, object]:
         "MAIL_TIMEOUT": 10,
         # Days an invitation link stays valid.
         "INVITATION_DAYS": 7,
+        # Questionnaire folders offered besides the shipped Smart-City-Inventur (a JSON list or
+        # folders separated by ":"), the folder uploads go to (default: instance/content) and
+        # the questionnaire new inventories start on (see advisory/content.py).
+        "CONTENT_DIRS": [],
+        "CONTENT_UPLOAD_DIR": None,
+        "DEFAULT_QUESTIONNAIRE": "smart-city-inventur",
         # Neighbours within this distance (or in the same district) are cooperation candidates.
         "COOPERATION_DISTANCE_KM": 25,
         # Keep the portfolio dashboard's rendered table per worker until a summary changes.

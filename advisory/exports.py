@@ -507,8 +507,10 @@ def report_xlsx(report: Report) -> bytes:
     from openpyxl.utils import get_column_letter
 
     with force_locale(report.lang):
-        from advisory.wording import horizon_label, kind_label, level_label, plan_status_label
+        from advisory.wording import horizon_label, kind_label, plan_status_label
+        from advisory.wording import level_label as default_level_label
 
+        level_label = report.level_label if report.level_names else default_level_label
         workbook = Workbook()
         answers = workbook.active
         answers.title = _("Answers")

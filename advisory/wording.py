@@ -192,6 +192,22 @@ def level_label(level: int | None, missing: str = "–") -> str:
     return str(_LEVELS.get(level, missing))
 
 
+def level_labeller(scoring, lang: str):
+    """Return level_label for a questionnaire's scoring model: its own names where it has them.
+
+    The default model (the Smart-City-Inventur's) keeps the names above; a file with its own
+    levels names them ('2 – Aufbau').
+    """
+    if not scoring.labels:
+        return level_label
+
+    def label(level: int | None, missing: str = "–") -> str:
+        text = scoring.label(level)
+        return missing if text is None else f"{level} – {text.get(lang)}"
+
+    return label
+
+
 def horizon_label(horizon: str) -> str:
     return str(_HORIZONS.get(horizon, horizon))
 

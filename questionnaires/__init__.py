@@ -36,8 +36,11 @@ from questionnaires.loader import (
     questionnaire_from_data,
 )
 from questionnaires.model import (
+    DEFAULT_SCORING,
     DOMAIN_IDS,
     GOAL_IDS,
+    OVERALL_RULES,
+    Band,
     Break,
     Domain,
     Gate,
@@ -48,16 +51,20 @@ from questionnaires.model import (
     Reference,
     Row,
     Scale,
+    ScoringModel,
     Text,
 )
 
 __all__ = [
+    "DEFAULT_SCORING",
     "DOMAIN_IDS",
     "FACTS",
     "GOAL_IDS",
+    "OVERALL_RULES",
     "Answer",
     "AnswerError",
     "AnswerStatus",
+    "Band",
     "Break",
     "ContentError",
     "Domain",
@@ -74,6 +81,7 @@ __all__ = [
     "Reference",
     "Row",
     "Scale",
+    "ScoringModel",
     "Text",
     "Type",
     "UnknownQuestionnaireError",

@@ -26,7 +26,8 @@ class Answer:
     """An answer as stored: a status and, for answered questions, a value.
 
     Values: `single` option id; `multiple`/`ranking` tuple of option ids; `yesno` bool; `number` int
-    or float; `text` str; `matrix` read-only mapping row id → option id.
+    or float; `text` str; `matrix` read-only mapping row id → option id (a checkbox matrix: row id
+    → tuple of the ticked column ids, rows without a tick left out).
     """
 
     status: AnswerStatus
@@ -231,7 +232,35 @@ def _text(question: Question, value: object) -> object:
     return value
 
 
+def _checkbox_matrix(question: Question, value: object) -> object:
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str)
+        and isinstance(v, list | tuple)
+        and all(isinstance(item, str) for item in v)
+        for k, v in value.items()
+    ):
+        raise _fail(question, "Bitte Kästchen ankreuzen.", "Please tick boxes.")
+    rows = {row.id for row in question.rows}
+    if any(row not in rows for row in value):
+        raise _fail(question, "Diese Zeile gibt es nicht.", "This row does not exist.")
+    columns = question.option_ids
+    result: dict[str, tuple[str, ...]] = {}
+    for row in question.rows:
+        ticked = tuple(value.get(row.id, ()))
+        if any(item not in columns for item in ticked) or len(set(ticked)) != len(ticked):
+            raise _fail(question, "Diese Spalte gibt es nicht.", "This column does not exist.")
+        if ticked:
+            result[row.id] = tuple(c for c in columns if c in ticked)
+    if not result:
+        raise _fail(
+            question, "Bitte mindestens ein Kästchen ankreuzen.", "Please tick at least one box."
+        )
+    return MappingProxyType(result)
+
+
 def _matrix(question: Question, value: object) -> object:
+    if question.is_checkbox_matrix:
+        return _checkbox_matrix(question, value)
     if not isinstance(value, Mapping) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in value.items()
     ):
@@ -310,6 +339,13 @@ def parse_form_value(question: Question, strings: list[str] | dict[str, str]) ->
     if question.type == "matrix":
         if not isinstance(strings, Mapping):
             return strings
+        if question.is_checkbox_matrix:
+            return {
+                row: [c.strip() for c in ticked if isinstance(c, str) and c.strip()]
+                for row, ticked in strings.items()
+                if isinstance(ticked, list | tuple)
+                and any(isinstance(c, str) and c.strip() for c in ticked)
+            }
         return {row: option.strip() for row, option in strings.items() if option and option.strip()}
     if not isinstance(strings, list | tuple):
         return strings

@@ -10,16 +10,19 @@ from questionnaires.errors import ExpressionError
 from questionnaires.expressions import Expression, Type, parse
 from questionnaires.model import (
     ANSWERED_BY,
-    DOMAIN_IDS,
+    DEFAULT_SCORING,
+    OVERALL_RULES,
     PROFILE_ID,
     QUESTION_TYPES,
     SCORED_TYPES,
     STATUSES,
+    Band,
     Domain,
     Gate,
     Profile,
     Question,
     Questionnaire,
+    ScoringModel,
     Text,
 )
 from questionnaires.question_types import TypeReader
@@ -68,7 +71,7 @@ TYPE_KEYS: dict[str, tuple[str, ...]] = {
     "yesno": ("advice", "scores"),
     "number": ("unit", "min", "max", "integer", "breaks"),
     "text": ("max_length",),
-    "matrix": ("rows", "scale", "aggregation"),
+    "matrix": ("rows", "scale", "columns", "aggregation", "blank_rows"),
     "ranking": ("options",),
 }
 NOT_IN_PROFILE = ("weight", "evidence_hint", "breaks", "scores", "aggregation")
@@ -89,10 +92,11 @@ class Builder:
     def __init__(self, reader: Reader) -> None:
         self.r = reader
         self.types = TypeReader(reader)
+        self.max_level = DEFAULT_SCORING.max_level
 
     def build(self, data: object) -> Questionnaire | None:
         r = self.r
-        top = r.mapping(data, "", TOP_REQUIRED, ("scales",))
+        top = r.mapping(data, "", TOP_REQUIRED, ("scales", "scoring"))
         if top is None:
             return None
         questionnaire_id = r.string(top.get("id"), "id", QUESTIONNAIRE_ID) if "id" in top else None
@@ -105,6 +109,8 @@ class Builder:
         title = r.text(top["title"], "title") if "title" in top else None
         description = r.text(top["description"], "description") if "description" in top else None
         self.read_scales(top.get("scales", {}))
+        scoring = self.read_scoring(top["scoring"]) if "scoring" in top else DEFAULT_SCORING
+        self.max_level = scoring.max_level
 
         drafts: list[_Draft] = []
         profile = self.read_profile(top.get("profile"), drafts) if "profile" in top else None
@@ -122,9 +128,58 @@ class Builder:
             scales=tuple(self.types.scales.values()),
             profile=replace(profile, questions=tuple(questions[q.id] for q in profile.questions)),
             domains=tuple(domains),
+            scoring=scoring,
         )
 
-    # scales, profile, domains -------------------------------------------------------------------
+    # scoring model, scales, profile, domains ------------------------------------------------------
+
+    def read_scoring(self, value: object) -> ScoringModel:
+        """Read the `scoring` key: level bands with labels, overall rule, cap and precision."""
+        r = self.r
+        data = r.mapping(value, "scoring", (), ("levels", "overall", "cap_overall", "precision"))
+        if data is None:
+            return DEFAULT_SCORING
+        model = DEFAULT_SCORING
+        if "levels" in data:
+            bands: list[Band] = []
+            for index, raw in enumerate(r.items(data["levels"], "scoring.levels")):
+                where = join("scoring.levels", index)
+                item = r.mapping(raw, where, ("from", "label"))
+                if item is None or "from" not in item or "label" not in item:
+                    continue
+                start = r.number(item["from"], join(where, "from"), 0, 100)
+                label = r.text(item["label"], join(where, "label"))
+                if start is None or label is None:
+                    continue
+                if not bands and start != 0:
+                    r.problem(join(where, "from"), "the first level must start at 0")
+                elif bands and start <= bands[-1].from_:
+                    r.problem(
+                        join(where, "from"),
+                        f"{start} must be greater than the previous level's from "
+                        f"({bands[-1].from_}); list levels from lowest to highest",
+                    )
+                bands.append(Band(index + 1, float(start), label))
+            if len(bands) < 2 and isinstance(data["levels"], list) and data["levels"]:
+                r.problem("scoring.levels", "needs at least two levels")
+            if len(bands) >= 2:
+                model = replace(model, bands=tuple(bands), labels=True)
+        if "overall" in data:
+            if data["overall"] in OVERALL_RULES:
+                model = replace(model, overall=str(data["overall"]))
+            else:
+                choices = ", ".join(OVERALL_RULES)
+                r.problem("scoring.overall", f"{data['overall']!r} must be one of {choices}")
+        if "cap_overall" in data:
+            cap = r.boolean(data["cap_overall"], "scoring.cap_overall")
+            model = replace(model, cap_overall=bool(cap))
+        if "precision" in data:
+            precision = r.integer(data["precision"], "scoring.precision", 0)
+            if precision is not None and precision > 3:
+                r.problem("scoring.precision", "round to at most 3 decimals")
+            elif precision is not None:
+                model = replace(model, precision=precision)
+        return model
 
     def read_scales(self, value: object) -> None:
         if not isinstance(value, dict):
@@ -162,9 +217,14 @@ class Builder:
             if data is None:
                 continue
             domain_id = data.get("id")
-            if domain_id not in DOMAIN_IDS:
-                hint = suggest(domain_id, DOMAIN_IDS) or f"use one of {', '.join(DOMAIN_IDS)}"
-                self.r.problem(join(path, "id"), f"unknown domain id {domain_id!r}; {hint}")
+            if not isinstance(domain_id, str) or not SCALE_ID.fullmatch(domain_id):
+                self.r.problem(
+                    join(path, "id"),
+                    f"domain id {domain_id!r} must match {ID_PART} (lower-case letters, digits, _)",
+                )
+                domain_id = None
+            elif domain_id == PROFILE_ID:
+                self.r.problem(join(path, "id"), "'profile' is reserved; choose another domain id")
                 domain_id = None
             seen.append((domain_id, join(path, "id")))
             title = self.r.text(data["title"], join(path, "title")) if "title" in data else None
@@ -202,8 +262,9 @@ class Builder:
                 continue
             gate_id = self.r.string(data["id"], join(where, "id"), SCALE_ID)
             max_level = self.r.integer(data["max_level"], join(where, "max_level"), 1)
-            if max_level is not None and max_level > 4:
-                self.r.problem(join(where, "max_level"), "a gate caps the level at 1 to 4")
+            top = self.max_level - 1
+            if max_level is not None and max_level > top:
+                self.r.problem(join(where, "max_level"), f"a gate caps the level at 1 to {top}")
             unless = self.expression(data["unless"], join(where, "unless"))
             reason = self.r.text(data["reason"], join(where, "reason"))
             if gate_id and max_level and unless and reason:

@@ -106,12 +106,16 @@ def _multiple_score(question: Question, ticked: tuple[str, ...]) -> float:
     return min(1.0, sum(option.score or 0.0 for option in chosen if option is not None))
 
 
-def _matrix_score(question: Question, rows: Mapping[str, str]) -> float | None:
+def _matrix_score(question: Question, rows: Mapping[str, object]) -> float | None:
+    if question.is_checkbox_matrix:
+        return _column_share_score(question, rows)
     scores = [
         option.score
         for option_id in rows.values()
-        if (option := question.option(option_id)) is not None and option.score is not None
+        if (option := question.option(str(option_id))) is not None and option.score is not None
     ]
+    if question.blank_rows == "zero":
+        scores += [0.0] * sum(1 for row in question.rows if row.id not in rows)
     if not scores:
         return None
     if question.aggregation == "min":
@@ -119,6 +123,17 @@ def _matrix_score(question: Question, rows: Mapping[str, str]) -> float | None:
     if question.aggregation == "max":
         return max(scores)
     return sum(scores) / len(scores)
+
+
+def _column_share_score(question: Question, rows: Mapping[str, object]) -> float:
+    """Score each column as the share of rows ticked in it; weigh the shares by column score."""
+    total = weights = 0.0
+    for column in question.columns:
+        weight = 1.0 if column.score is None else column.score
+        ticked = sum(1 for row in question.rows if column.id in rows.get(row.id, ()))  # type: ignore[operator]
+        total += weight * ticked / len(question.rows)
+        weights += weight
+    return total / weights if weights else 0.0
 
 
 def carry_over(

@@ -40,6 +40,10 @@ PROFILE_ID = "profile"
 #: Who answers a question: the municipality itself (default) or the shared administration of
 #: its association (Verbandsgemeinde, Amt, ...), whose answer its members inherit.
 ANSWERED_BY = ("municipality", "administration")
+#: How the overall score and level are formed (`scoring.overall`).
+OVERALL_RULES = ("weighted_mean", "mean", "min_level")
+#: What a blank matrix row counts as (`blank_rows`): left out of the mean, or 0.
+BLANK_ROWS = ("skip", "zero")
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,65 @@ class Gate:
 
 
 @dataclass(frozen=True)
+class Band:
+    """A maturity level: scores from `from_` (inclusive) up to the next band's `from_`."""
+
+    level: int
+    from_: float
+    label: Text | None = None
+
+
+@dataclass(frozen=True)
+class ScoringModel:
+    """How a questionnaire turns answers into levels (the `scoring` key of the file).
+
+    `bands` ascend from 0; `overall` is one of OVERALL_RULES; `cap_overall` caps the overall level
+    at one above the weakest applicable domain's gated level; `precision` is the number of
+    decimals scores are rounded to. `labels` is False for the default model, whose level names
+    the application words itself.
+    """
+
+    bands: tuple[Band, ...]
+    overall: str = "weighted_mean"
+    cap_overall: bool = True
+    precision: int = 1
+    labels: bool = False
+
+    @property
+    def min_level(self) -> int:
+        return self.bands[0].level
+
+    @property
+    def max_level(self) -> int:
+        return self.bands[-1].level
+
+    @property
+    def levels(self) -> tuple[int, ...]:
+        """The level numbers, lowest first."""
+        return tuple(b.level for b in self.bands)
+
+    def level_for(self, score: float | None) -> int | None:
+        """Map a 0-100 score to the level of the highest band it reaches."""
+        if score is None:
+            return None
+        level = self.bands[0].level
+        for band in self.bands:
+            if score >= band.from_:
+                level = band.level
+        return level
+
+    def label(self, level: int | None) -> Text | None:
+        """Return the file's name of `level`, or None (default model or no such level)."""
+        return next((b.label for b in self.bands if b.level == level), None)
+
+
+#: The Smart-City-Inventur's model: five levels in 20-point bands, weighted mean, capped overall.
+DEFAULT_SCORING = ScoringModel(
+    bands=tuple(Band(level, 20.0 * (level - 1)) for level in range(1, 6)),
+)
+
+
+@dataclass(frozen=True)
 class Question:
     """One question with every key of the format; type-specific keys are empty when unused.
 
@@ -147,6 +210,14 @@ class Question:
     breaks: tuple[Break, ...] = ()
     max_length: int = 2000
     rows: tuple[Row, ...] = ()
+    blank_rows: str = "skip"
+    #: Checkbox columns of a matrix (each row may tick several); then `options` holds them too.
+    columns: tuple[Option, ...] = ()
+
+    @property
+    def is_checkbox_matrix(self) -> bool:
+        """True for a matrix whose rows tick checkbox columns instead of choosing one option."""
+        return self.type == "matrix" and bool(self.columns)
 
     @property
     def is_profile(self) -> bool:
@@ -202,6 +273,7 @@ class Questionnaire:
     scales: tuple[Scale, ...]
     profile: Profile
     domains: tuple[Domain, ...]
+    scoring: ScoringModel = DEFAULT_SCORING
     _index: dict[str, Question] = field(
         init=False, repr=False, compare=False, hash=False, default_factory=dict
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from questionnaires.model import GOAL_IDS, Option, Scale, Text
+from questionnaires.model import BLANK_ROWS, GOAL_IDS, Option, Scale, Text
 from questionnaires.schema import Reader, join, suggest
 
 #: `prefill` values of profile questions and the question types each fits.
@@ -191,14 +191,48 @@ class TypeReader:
 
     def read_matrix(self, data: dict[str, Any], path: str, scored: bool) -> dict[str, Any]:
         result: dict[str, Any] = {"options": None}
-        for key in ("rows", "scale"):
-            if key not in data:
-                self.r.problem(path, f"missing key {key!r}; a matrix needs rows and a scale")
+        if "rows" not in data:
+            self.r.problem(path, "missing key 'rows'; a matrix needs rows")
+        if ("scale" in data) == ("columns" in data):
+            self.r.problem(
+                path,
+                "a matrix needs either 'scale' (one choice per row) or 'columns' "
+                "(checkboxes per row), not both",
+            )
         rows = self.r.rows(data["rows"], join(path, "rows")) if "rows" in data else None
+        blank_rows = data.get("blank_rows", "skip")
+        if blank_rows not in BLANK_ROWS:
+            self.r.problem(
+                join(path, "blank_rows"), f"{blank_rows!r} must be one of {', '.join(BLANK_ROWS)}"
+            )
+        if "columns" in data:
+            if "aggregation" in data:
+                self.r.problem(
+                    join(path, "aggregation"),
+                    "a checkbox matrix scores each column as the share of rows ticked; "
+                    "remove 'aggregation'",
+                )
+            if "blank_rows" in data:
+                self.r.problem(
+                    join(path, "blank_rows"), "in a checkbox matrix every row counts; remove it"
+                )
+            # A column's `score` is its weight in the question's score (default 1).
+            columns = self.r.options(data["columns"], join(path, "columns"), optional=("score",))
+            if scored and columns and all(c.score == 0 for c in columns):
+                self.r.problem(join(path, "columns"), "at least one column needs a score above 0")
+            if rows is not None and columns:
+                result.update(rows=rows, options=columns, columns=columns)
+            return result
         scale = self.resolve_scale(data["scale"], join(path, "scale")) if "scale" in data else None
         aggregation = self.read_aggregation(data, path, "matrix", scored)
         if scale is not None and rows is not None and aggregation is not False:
-            result.update(rows=rows, options=scale.options, scale=scale.id, aggregation=aggregation)
+            result.update(
+                rows=rows,
+                options=scale.options,
+                scale=scale.id,
+                aggregation=aggregation,
+                blank_rows=blank_rows if blank_rows in BLANK_ROWS else "skip",
+            )
         return result
 
     def read_ranking(self, data: dict[str, Any], path: str, scored: bool) -> dict[str, Any]:

@@ -2,8 +2,10 @@
 
 `score(questionnaire, answers, facts, ...)` is a pure function: it takes the questionnaire version,
 the answers (Answers or their JSON form) and the directory facts and returns an AssessmentScore.
-Levels follow the 20-point bands of the domain brief; the gates of each domain (data in the
-questionnaire file) cap the level. Scores are rounded to one decimal only at the very end.
+Levels follow the questionnaire's scoring model (by default the 20-point bands of the domain
+brief, five levels, the weighted mean and the overall cap); the gates of each domain (data in
+the questionnaire file) cap the level. Scores are rounded (by default to one decimal) only at
+the very end.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from questionnaires import (
+    DEFAULT_SCORING,
     Answer,
     AnswerError,
     AnswerStatus,
     Domain,
     Questionnaire,
+    ScoringModel,
     Text,
     fact_values,
     question_score,
@@ -144,19 +148,15 @@ class AssessmentScore:
         return tuple(q for d in self.domains if d.applicable for q in d.dont_know)
 
 
-def level_for(score: float | None) -> int | None:
-    """Map a 0-100 score to a maturity level by the 20-point bands (<20 → 1 ... ≥80 → 5)."""
-    if score is None:
-        return None
-    for level, upper in enumerate(LEVEL_BANDS, start=MIN_LEVEL):
-        if score < upper:
-            return level
-    return MAX_LEVEL
+def level_for(score: float | None, model: ScoringModel = DEFAULT_SCORING) -> int | None:
+    """Map a 0-100 score to a maturity level by the model's bands (default <20 → 1 ... ≥80 → 5)."""
+    return model.level_for(score)
 
 
-def round_score(value: float) -> float:
-    """Round half up to one decimal (62.25 → 62.3), the same on every platform."""
-    return float(Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+def round_score(value: float, precision: int = 1) -> float:
+    """Round half up to `precision` decimals (62.25 → 62.3), the same on every platform."""
+    step = Decimal(1).scaleb(-precision)
+    return float(Decimal(repr(value)).quantize(step, rounding=ROUND_HALF_UP))
 
 
 def normalise_answers(
@@ -217,16 +217,21 @@ def _check_arguments(
             raise ScoringError(
                 f"not_applicable_domains: domain {domain_id!r} cannot be marked not applicable"
             )
+    model = questionnaire.scoring
     for domain_id, target in targets.items():
         if domain_id not in known:
             raise ScoringError(f"targets: unknown domain {domain_id!r}")
         if isinstance(target, bool) or not isinstance(target, int):
             raise ScoringError(f"targets: the target of {domain_id!r} must be a whole number")
-        if not MIN_LEVEL <= target <= MAX_LEVEL:
-            raise ScoringError(f"targets: the target of {domain_id!r} must be 1 to 5")
+        if not model.min_level <= target <= model.max_level:
+            raise ScoringError(
+                f"targets: the target of {domain_id!r} must be "
+                f"{model.min_level} to {model.max_level}"
+            )
 
 
 def _domain_score(
+    model: ScoringModel,
     domain: Domain,
     answers: Mapping[str, Answer],
     visible: set[str],
@@ -255,8 +260,8 @@ def _domain_score(
             weights += question.weight
     applicable = reason is None
     mean = weighted / weights if applicable and weights > 0 else None
-    score = None if mean is None else round_score(100 * mean)
-    raw_level = level_for(score)
+    score = None if mean is None else round_score(100 * mean, model.precision)
+    raw_level = model.level_for(score)
     open_gates = tuple(
         GateResult(gate.id, gate.max_level, gate.reason)
         for gate in domain.gates
@@ -307,8 +312,10 @@ def score(
     _check_arguments(questionnaire, not_applicable_domains, targets)
     answers = normalise_answers(questionnaire, answers)
     visible, values = walk(questionnaire, answers, facts)
+    model = questionnaire.scoring
     results = [
         _domain_score(
+            model,
             domain,
             answers,
             visible,
@@ -323,12 +330,13 @@ def score(
     weighted = weights = 0.0
     for result, mean in results:
         if mean is not None:
-            weighted += result.weight * mean
-            weights += result.weight
-    overall = round_score(100 * weighted / weights) if weights > 0 else None
+            weight = 1.0 if model.overall == "mean" else result.weight
+            weighted += weight * mean
+            weights += weight
+    overall = round_score(100 * weighted / weights, model.precision) if weights > 0 else None
     counted = [d.coverage for d in domains if d.applicable]
     coverage = Coverage(sum(c.answered for c in counted), sum(c.shown for c in counted))
-    level = _overall_level(level_for(overall), domains)
+    raw_level, level = _overall_level(model, overall, domains)
     # An overall level only when every applicable domain is covered well enough.
     provisional = any(not d.enough_coverage for d in domains)
     return AssessmentScore(
@@ -338,18 +346,28 @@ def score(
         score=overall,
         level=None if provisional else level,
         coverage=coverage,
-        raw_level=level_for(overall),
+        raw_level=raw_level,
         provisional_level=level if provisional else None,
     )
 
 
-def _overall_level(raw_level: int | None, domains: tuple[DomainScore, ...]) -> int | None:
-    """Cap the overall level at one above the weakest applicable domain's gated level.
+def _overall_level(
+    model: ScoringModel, overall: float | None, domains: tuple[DomainScore, ...]
+) -> tuple[int | None, int | None]:
+    """Return the overall level before and after the gates and the cap.
 
-    In the spirit of "the weakest criterion decides": a municipality cannot count as integrated
-    (level 4) overall while one of its domains is held at level 2, however high its average.
+    With `min_level` (as in the OZG maturity model) the lowest applicable domain's level is the
+    overall level. Otherwise the level of the overall score, capped (`cap_overall`) at one above
+    the weakest applicable domain's gated level, in the spirit of "the weakest criterion
+    decides": a municipality cannot count as integrated (level 4) overall while one of its
+    domains is held at level 2, however high its average.
     """
-    gated = [d.level for d in domains if d.applicable and d.level is not None]
-    if raw_level is None or not gated:
-        return raw_level
-    return min(raw_level, min(gated) + 1)
+    scored = [d for d in domains if d.applicable and d.level is not None]
+    if model.overall == "min_level":
+        if not scored:
+            return None, None
+        return min(d.raw_level or 0 for d in scored), min(d.level or 0 for d in scored)
+    raw_level = model.level_for(overall)
+    if raw_level is None or not scored or not model.cap_overall:
+        return raw_level, raw_level
+    return raw_level, min(raw_level, min(d.level or 0 for d in scored) + 1)

@@ -77,6 +77,8 @@ ROUTES: dict[str, set[Role] | None] = {
     "admin.new_user": {Role.ADMIN},
     "admin.edit_user": {Role.ADMIN},
     "admin.audit": {Role.ADMIN},
+    "admin.questionnaires": {Role.ADMIN},
+    "admin.export_questionnaire": {Role.ADMIN},
     "team.index": MUNICIPAL,
     "team.invite": {Role.MUNICIPAL_EDITOR},
     "team.assign": {Role.MUNICIPAL_EDITOR},
@@ -197,6 +199,7 @@ def url_for_rule(
         "type_id": "council_information",
         "training_id": "fiware-step-by-step-tutorials",
         "category": "council_information",
+        "questionnaire_id": "smart-city-inventur",
     }
     path = rule.rule
     for name in rule.arguments:

@@ -237,10 +237,10 @@ def renamed_version(tmp_path, monkeypatch):
     )
     (folder / "1.2.0.yaml").write_text(renamed, encoding="utf-8")
     monkeypatch.setattr(advisory.content, "QUESTIONNAIRE_DIR", tmp_path)
-    for cached in (advisory.content.questionnaires, results._rules):
+    for cached in (advisory.content._content, results._rules_in):
         cached.cache_clear()
     yield
-    for cached in (advisory.content.questionnaires, results._rules):
+    for cached in (advisory.content._content, results._rules_in):
         cached.cache_clear()
 
 

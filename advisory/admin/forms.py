@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
@@ -86,4 +87,16 @@ class NewUserForm(UserForm):
         validators=[DataRequired(_l("Please enter an initial password.")), Length(max=200)],
         description=_l("At least 12 characters. Tell it to the person through a separate channel."),
         render_kw={"autocomplete": "new-password"},
+    )
+
+
+class QuestionnaireUploadForm(FlaskForm):
+    """A ZIP with a questionnaire version and its rules, as the export gives it."""
+
+    archive = FileField(
+        _l("ZIP file"),
+        validators=[
+            FileRequired(_l("Choose a ZIP file.")),
+            FileAllowed(["zip"], _l("Upload a .zip file.")),
+        ],
     )

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from advisory.admin.forms import ActionForm, NewUserForm, ResetPasswordForm, UserForm
+from advisory.admin.forms import (
+    ActionForm,
+    NewUserForm,
+    QuestionnaireUploadForm,
+    ResetPasswordForm,
+    UserForm,
+)
 from advisory.extensions import db
 from advisory.models import Role, User
 from advisory.services.accounts import (
@@ -22,6 +29,12 @@ from advisory.services.accounts import (
 )
 from advisory.services.associations import resolve_association
 from advisory.services.municipalities import resolve_municipality
+from advisory.services.questionnaire_files import (
+    UploadError,
+    export_zip,
+    offered_versions,
+    upload_zip,
+)
 from advisory.views import require_area
 from advisory.wording import account_error_text, audit_details, event_label
 
@@ -173,3 +186,42 @@ def audit():
         for event, actor in audit_log(db.session, limit=200)
     ]
     return render_template("admin/audit.html", entries=entries)
+
+
+@bp.route("/questionnaires", methods=["GET", "POST"])
+@require_area("admin")
+def questionnaires():
+    form = QuestionnaireUploadForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        try:
+            added = upload_zip(form.archive.data.read())
+        except UploadError as error:
+            problems = error.problems
+        else:
+            if added:
+                flash(_("Uploaded and offered: %(files)s", files=", ".join(added)), "success")
+            else:
+                flash(_("These files are offered already; nothing was changed."), "info")
+            return redirect(url_for(".questionnaires"))
+    status = 400 if problems or form.errors else 200
+    return render_template(
+        "admin/questionnaires.html",
+        form=form,
+        problems=problems,
+        versions=offered_versions(db.session, str(get_locale() or "de")),
+    ), status
+
+
+@bp.get("/questionnaires/<questionnaire_id>.zip")
+@require_area("admin")
+def export_questionnaire(questionnaire_id: str):
+    try:
+        data = export_zip(questionnaire_id)
+    except LookupError:
+        abort(404)
+    return Response(
+        data,
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{questionnaire_id}.zip"'},
+    )

@@ -15,7 +15,7 @@ from advisory.access import can_edit_answers, can_view
 from advisory.api import schemas as s
 from advisory.api.auth import ANY_ROLE, api_user, area, authenticate_request
 from advisory.api.problems import MEDIA_TYPE, problem
-from advisory.content import current_questionnaire, questionnaire
+from advisory.content import current_questionnaire, questionnaire, questionnaire_to_start
 from advisory.extensions import db
 from advisory.models import Assessment, Municipality
 from advisory.services import assessments as service
@@ -178,7 +178,11 @@ def create_inventory(ags: str):
         else None
     )
     assessment = service.start_assessment(
-        db.session, municipality, api_user(), current_questionnaire(), previous
+        db.session,
+        municipality,
+        api_user(),
+        questionnaire_to_start(None) or current_questionnaire(),
+        previous,
     )
     return _inventory_data(assessment)
 

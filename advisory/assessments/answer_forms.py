@@ -37,7 +37,11 @@ def read_answer(question: Question, form: MultiDict) -> Answer | None:
         v for v in form.getlist(f"s-{question.id}") if v in _SPECIAL
     ]
     values = [v for v in values if v not in _SPECIAL]
-    if question.type == "matrix":
+    if question.is_checkbox_matrix:
+        raw = parse_form_value(
+            question, {row.id: form.getlist(f"{name}.{row.id}") for row in question.rows}
+        )
+    elif question.type == "matrix":
         raw = parse_form_value(
             question, {row.id: form.get(f"{name}.{row.id}", "") for row in question.rows}
         )
@@ -97,6 +101,12 @@ def describe(question: Question, status: str | None, value: object, lang: str) -
         if question.type == "ranking":
             return ", ".join(f"{i}. {label}" for i, label in enumerate(labels, 1))
         return ", ".join(labels)
+    if question.is_checkbox_matrix and isinstance(value, Mapping):
+        rows = {row.id: row.label.get(lang) for row in question.rows}
+        return "; ".join(
+            f"{rows.get(row, row)}: {', '.join(_label(question, c, lang) for c in ticked)}"
+            for row, ticked in value.items()
+        )
     if question.type == "matrix" and isinstance(value, Mapping):
         rows = {row.id: row.label.get(lang) for row in question.rows}
         return "; ".join(
@@ -162,6 +172,7 @@ class QuestionState:
         self.selected: set[str] = set()
         self.text = ""
         self.matrix: dict[str, str] = {}
+        self.ticked: set[str] = set()  # "row.column" of a checkbox matrix
         self.ranks: dict[str, int] = {}
         if status != "answered":
             return
@@ -173,6 +184,8 @@ class QuestionState:
             self.selected = set(value or ())
         elif question.type == "ranking":
             self.ranks = {option_id: i for i, option_id in enumerate(value or (), 1)}
+        elif question.is_checkbox_matrix:
+            self.ticked = {f"{row}.{c}" for row, columns in (value or {}).items() for c in columns}
         elif question.type == "matrix":
             self.matrix = dict(value or {})
         elif question.type == "number":
@@ -192,6 +205,9 @@ class QuestionState:
         self.selected = {v for v in values if v not in _SPECIAL}
         self.text = values[0] if values and question.type in ("number", "text") else ""
         self.matrix = {row.id: form.get(f"{name}.{row.id}", "") for row in question.rows}
+        self.ticked = {
+            f"{row.id}.{c}" for row in question.rows for c in form.getlist(f"{name}.{row.id}")
+        }
         self.ranks = {}
         for option in question.options:
             rank = parse_int(form.get(f"{name}.{option.id}", ""), high=MAX_ID)

@@ -13,7 +13,7 @@ from advisory.assessments.answer_forms import QuestionState, describe, read_answ
 from advisory.catalogue import labels
 from advisory.chart_json import bars_json, radar_json
 from advisory.charts import ChartDomain
-from advisory.content import current_questionnaire, questionnaire
+from advisory.content import questionnaire, questionnaire_to_start
 from advisory.extensions import db
 from advisory.inputs import MAX_ID, parse_int
 from advisory.models import Assessment, Municipality
@@ -26,6 +26,7 @@ from advisory.services.plan import plan_view
 from advisory.services.results import compute_results, set_targets
 from advisory.services.training import completed_for_section
 from advisory.views import require_area
+from advisory.wording import level_labeller
 from questionnaires import AnswerError, Question, visible_questions
 from recommendations.scoring import MIN_COVERAGE
 
@@ -73,14 +74,19 @@ def start(ags: str):
     if existing is not None:
         flash(_("An inventory is already in progress; it has been opened."), "info")
         return redirect(url_for("assessments.overview", assessment_id=existing.id))
+    chosen = questionnaire_to_start(request.form.get("questionnaire") or None)
+    if chosen is None:
+        flash(_("This questionnaire is not offered. Please choose one from the list."), "error")
+        return redirect(url_for("municipalities.show", ags=municipality.ags))
     newest = service.assessments_of(db.session, municipality)
+    # Answers carry over only between versions of the same questionnaire.
     previous_questionnaire = (
         questionnaire(newest[0].questionnaire_id, newest[0].questionnaire_version)
-        if newest
+        if newest and newest[0].questionnaire_id == chosen.id
         else None
     )
     assessment = service.start_assessment(
-        db.session, municipality, current_user, current_questionnaire(), previous_questionnaire
+        db.session, municipality, current_user, chosen, previous_questionnaire
     )
     flash(
         _("The inventory has been started. Begin with the profile of your municipality."), "success"
@@ -372,14 +378,18 @@ def results(assessment_id: int):
         for d in computed.scores.domains
         if d.applicable
     ]
+    scoring = computed.questionnaire.scoring
     return render_template(
         "assessments/results.html",
         assessment=assessment,
         results=computed,
         goal_labels=_goal_labels(computed.questionnaire, lang),
         role_words=labels.ROLES,
-        radar=radar_json(chart_domains, lang),
-        bars=bars_json(chart_domains, lang),
+        radar=radar_json(chart_domains, lang, scoring.max_level),
+        bars=bars_json(chart_domains, lang, _band_starts(scoring)),
+        level_label=level_labeller(scoring, lang),
+        levels=scoring.levels,
+        own_levels=scoring.labels,
         may_edit=_may_edit(assessment),
         lang=lang,
         peers=peers,
@@ -391,6 +401,10 @@ def results(assessment_id: int):
         ],
         **results_extras(db.session, assessment, computed, lang),
     )
+
+
+def _band_starts(scoring) -> tuple[float, ...]:
+    return tuple(band.from_ for band in scoring.bands)
 
 
 def _goal_labels(q, lang: str) -> dict[str, str]:
@@ -406,7 +420,7 @@ def targets(assessment_id: int):
     chosen: dict[str, int | None] = {}
     for domain in q.domains:
         text = request.form.get(f"target-{domain.id}", "")
-        chosen[domain.id] = int(text) if text in {"1", "2", "3", "4", "5"} else None
+        chosen[domain.id] = int(text) if text in {str(n) for n in q.scoring.levels} else None
     set_targets(db.session, assessment, chosen, current_user)
     flash(_("The target levels have been saved."), "success")
     return redirect(url_for(".results", assessment_id=assessment.id) + "#targets")

@@ -20,6 +20,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select, text
 
 from advisory.access import can_edit_answers, visible_municipality_ids
+from advisory.content import offered_choices
 from advisory.extensions import db
 from advisory.models import Municipality, Role
 from advisory.services.assessments import inventories_in
@@ -49,6 +50,7 @@ def index():
         if current_user.municipality
         else False,
         state_names=_state_names(current_user),
+        offered=offered_choices(str(get_locale() or "de")),
         assigned=assigned_to(db.session, current_user, str(get_locale() or "de"))
         if role.is_municipal
         else [],

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from advisory.access import can_edit_answers, can_view, can_view_association
+from advisory.content import offered_choices
 from advisory.extensions import db
 from advisory.models import Municipality
 from advisory.services.assessments import assessments_of
@@ -99,6 +101,7 @@ def show(ags: str):
         neighbours=neighbours(db.session, municipality),
         assessments=assessments_of(db.session, municipality),
         may_start=can_edit_answers(current_user, municipality),
+        offered=offered_choices(str(get_locale() or "de")),
     )
 
 

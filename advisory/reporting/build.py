@@ -66,7 +66,8 @@ def build_report(
     previous = None
     if assessment.previous_id is not None:
         earlier = session.get(Assessment, assessment.previous_id)
-        if earlier is not None:
+        # Levels of another questionnaire are not comparable with these.
+        if earlier is not None and earlier.questionnaire_id == assessment.questionnaire_id:
             previous = compare_with_previous(
                 earlier, compute_results(session, earlier, today), results, lang
             )
@@ -237,8 +238,26 @@ def report_from_results(
         roadmap_bars=_roadmap_bars(steps, titles),
         attribution=ATTRIBUTION,
         review=_review_info(review, results, lines, titles, lang) if review else None,
+        level_names=tuple((b.level, b.label.get(lang)) for b in q.scoring.bands if b.label)
+        if q.scoring.labels
+        else (),
+        band_starts=tuple(b.from_ for b in q.scoring.bands),
+        band_rows=_band_rows(q.scoring, lang),
+        overall_rule=q.scoring.overall,
+        cap_overall=q.scoring.cap_overall,
         peers=peers,
     )
+
+
+def _band_rows(scoring, lang: str) -> tuple[tuple[int, str], ...]:
+    """Return (level, "25 – 49") for each band of the questionnaire's scoring model."""
+    step = 10**-scoring.precision
+    rows = []
+    for band, following in zip(scoring.bands, (*scoring.bands[1:], None), strict=True):
+        upper = 100.0 if following is None else following.from_ - step
+        text = f"{band.from_:.{scoring.precision}f} – {upper:.{scoring.precision}f}"
+        rows.append((band.level, text.replace(".", ",") if lang == "de" else text))
+    return tuple(rows)
 
 
 def _domain_row(d: DomainScore, lang: str) -> DomainRow:
@@ -393,7 +412,7 @@ def _advice(question: Question, answer: Answer, lang: str) -> tuple[str, ...]:
         chosen = [value]
     elif question.type == "multiple" and isinstance(value, tuple | list):
         chosen = list(value)
-    elif question.type == "matrix" and hasattr(value, "values"):
+    elif question.type == "matrix" and not question.is_checkbox_matrix and hasattr(value, "values"):
         chosen = list(dict.fromkeys(value.values()))
     texts = [
         option.advice.get(lang)

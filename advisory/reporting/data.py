@@ -291,6 +291,26 @@ class Report:
     roadmap_bars: tuple[RoadmapBar, ...]
     attribution: str
     review: ReviewInfo | None = None
+    #: The questionnaire's own level names (empty: the application's names of the default model)
+    #: and where its level bands start.
+    level_names: tuple[tuple[int, str], ...] = ()
+    band_starts: tuple[float, ...] = (0.0, 20.0, 40.0, 60.0, 80.0)
+    #: For the questionnaire's own levels: (level, "25 – 49") rows and how the overall is formed.
+    band_rows: tuple[tuple[int, str], ...] = ()
+    overall_rule: str = "weighted_mean"  # or mean, min_level (questionnaires.OVERALL_RULES)
+    cap_overall: bool = True
+
+    @property
+    def max_level(self) -> int:
+        return len(self.band_starts)
+
+    def level_label(self, level: int | None, missing: str = "–") -> str | None:
+        """Return the questionnaire's name of `level` ('2 – Aufbau'), or None for the default."""
+        if not self.level_names:
+            return None
+        names = dict(self.level_names)
+        return f"{level} – {names[level]}" if level in names else missing
+
     # Anonymous medians of comparable municipalities (advisory.services.peers), if any.
     peers: PeerMedians | None = None
     # A member of an association: which answers came from its shared administration.

@@ -37,8 +37,8 @@ def figures(report: Report) -> dict[str, go.Figure]:
     domains = list(report.chart_domains)
     charts = {}
     if domains:
-        charts["radar"] = radar_figure(domains, report.lang)
-        charts["bars"] = bar_figure(domains, report.lang)
+        charts["radar"] = radar_figure(domains, report.lang, report.max_level)
+        charts["bars"] = bar_figure(domains, report.lang, report.band_starts)
     if report.roadmap_bars:
         charts["roadmap"] = roadmap_figure(list(report.roadmap_bars), report.lang)
     return charts
@@ -52,8 +52,8 @@ def chart_json(report: Report) -> dict[str, str]:
     domains = list(report.chart_domains)
     charts = {}
     if domains:
-        charts["radar"] = radar_json(domains, report.lang)
-        charts["bars"] = bars_json(domains, report.lang)
+        charts["radar"] = radar_json(domains, report.lang, report.max_level)
+        charts["bars"] = bars_json(domains, report.lang, report.band_starts)
     if report.roadmap_bars:
         charts["roadmap"] = roadmap_json(report.roadmap_bars, report.lang)
     return charts
@@ -73,7 +73,12 @@ def render_page(report: Report, **context) -> str:
     """Return the web report page (app layout, interactive charts, print stylesheet)."""
     with force_locale(report.lang):
         return render_template(
-            "reports/page.html", report=report, charts=chart_json(report), images={}, **context
+            "reports/page.html",
+            report=report,
+            charts=chart_json(report),
+            images={},
+            **_level_words(report),
+            **context,
         )
 
 
@@ -92,7 +97,12 @@ def render_document(report: Report, images: dict[str, str] | None = None, **cont
         context["roadmap"], context["left_out"] = short_roadmap(report)
     with force_locale(report.lang):
         return render_template(
-            "reports/document.html", report=report, images=images, charts={}, **context
+            "reports/document.html",
+            report=report,
+            images=images,
+            charts={},
+            **_level_words(report),
+            **context,
         )
 
 
@@ -101,6 +111,13 @@ def short_roadmap(report: Report, limit: int = SHORT_ROADMAP_STEPS):
     roadmap = tuple((horizon, steps[:limit]) for horizon, steps in report.roadmap)
     left_out = {horizon: max(len(steps) - limit, 0) for horizon, steps in report.roadmap}
     return roadmap, left_out
+
+
+def _level_words(report: Report) -> dict:
+    """Name the levels as the report's questionnaire does, where it names them itself."""
+    if not report.level_names:
+        return {}
+    return {"level_label": report.level_label}
 
 
 def render_html_file(report: Report) -> str:

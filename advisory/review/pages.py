@@ -17,6 +17,7 @@ from advisory.services import lifecycle
 from advisory.services import review as service
 from advisory.services.assessments import answer_rows, municipality_facts
 from advisory.services.results import Results, compute_results
+from advisory.wording import level_labeller
 from questionnaires import Question, Questionnaire, visible_questions
 
 PROFILE = "profile"
@@ -210,6 +211,7 @@ def overview_page(session: Session, assessment: Assessment, user: User, lang: st
         "record_revision": service.record_revision(record),
         "domains": [(d.id, titles[d.id]) for d in q.domains],
         "lang": lang,
+        "level_label": level_labeller(q.scoring, lang),
     }
 
 
@@ -378,7 +380,8 @@ def results_extras(session: Session, assessment: Assessment, results: Results, l
     changes = None
     if assessment.previous_id is not None:
         earlier = session.get(Assessment, assessment.previous_id)
-        if earlier is not None:
+        # Levels of another questionnaire are not comparable with these.
+        if earlier is not None and earlier.questionnaire_id == assessment.questionnaire_id:
             changes = compare_with_previous(
                 earlier, compute_results(session, earlier), results, lang
             )

@@ -10,12 +10,14 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from flask import current_app, has_app_context
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from advisory.content import questionnaire as pinned_questionnaire
+from advisory.content import rules_dir
 from advisory.models import Assessment, AssessmentDomain, User, utcnow
 from advisory.services.assessments import (
     domain_states,
@@ -33,7 +35,6 @@ from recommendations import (
     Evaluation,
     Rule,
     RulesError,
-    default_rules_dir,
     load_rules,
     rules_from_data,
     run,
@@ -69,8 +70,16 @@ class Results:
         ]
 
 
-@cache
 def _rules(questionnaire_id: str, version: str) -> tuple[Rule, ...]:
+    """Return the rules of the questionnaire (none if it has no rules folder)."""
+    directory = rules_dir(questionnaire_id)
+    if directory is None:
+        return ()
+    return _rules_in(directory, questionnaire_id, version)
+
+
+@cache
+def _rules_in(directory: Path, questionnaire_id: str, version: str) -> tuple[Rule, ...]:
     """Load and validate the rules once per process against the pinned questionnaire version.
 
     Rules name questions by id. A newer version may rename a question (`replaces`) or drop one,
@@ -81,7 +90,7 @@ def _rules(questionnaire_id: str, version: str) -> tuple[Rule, ...]:
     """
     questionnaire = pinned_questionnaire(questionnaire_id, version)
     try:
-        return load_rules(default_rules_dir(), questionnaire, shipped_catalogue())
+        return load_rules(directory, questionnaire, shipped_catalogue())
     except RulesError as error:
         log.error(
             "recommendation rules left out for questionnaire %s %s (run advisory "
@@ -90,10 +99,12 @@ def _rules(questionnaire_id: str, version: str) -> tuple[Rule, ...]:
             version,
             "; ".join(str(problem) for problem in error.problems),
         )
-        return _fitting_rules(questionnaire, error.problems)
+        return _fitting_rules(directory, questionnaire, error.problems)
 
 
-def _fitting_rules(questionnaire: Questionnaire, problems: Iterable) -> tuple[Rule, ...]:
+def _fitting_rules(
+    directory: Path, questionnaire: Questionnaire, problems: Iterable
+) -> tuple[Rule, ...]:
     """Return the rules that validate against `questionnaire`, leaving out those with problems.
 
     A problem inside `rules[i]` leaves out that rule; any other problem of a file leaves out the
@@ -108,7 +119,7 @@ def _fitting_rules(questionnaire: Questionnaire, problems: Iterable) -> tuple[Ru
         else:
             bad_files.add(problem.file)
     files = []
-    for path in sorted(default_rules_dir().glob("*.yaml")):
+    for path in sorted(directory.glob("*.yaml")):
         if path.name in bad_files:
             continue
         data = parse_yaml(path.read_text(encoding="utf-8"))
@@ -244,11 +255,14 @@ def _compute_results(session: Session, assessment: Assessment, today: dt.date) -
 def set_targets(
     session: Session, assessment: Assessment, targets: dict[str, int | None], user: User
 ) -> None:
-    """Store the target level (1-5, or None) per domain."""
+    """Store the target level (one of the questionnaire's levels, or None) per domain."""
+    levels = pinned_questionnaire(
+        assessment.questionnaire_id, assessment.questionnaire_version
+    ).scoring.levels
     states = domain_states(session, assessment)
     now = utcnow()
     for domain_id, level in targets.items():
-        if level is not None and not 1 <= level <= 5:
+        if level is not None and level not in levels:
             raise ValueError(f"target level {level} out of range")
         state = states.get(domain_id)
         if state is None:

@@ -195,9 +195,41 @@ def test_scored_question_needs_an_evidence_hint(content_error) -> None:
     assert "evidence_hint" in message_at(error, "domains[0].questions[2]")
 
 
-def test_unknown_domain_id_is_reported(content_error) -> None:
-    error = content_error(lambda d: d["domains"][0].update(id="servics"))
-    assert "did you mean 'services'?" in message_at(error, "domains[0].id")
+def test_a_malformed_domain_id_is_reported(content_error) -> None:
+    error = content_error(lambda d: d["domains"][0].update(id="Services"))
+    assert "must match" in message_at(error, "domains[0].id")
+
+
+def test_profile_is_no_domain_id(content_error) -> None:
+    error = content_error(lambda d: d["domains"][0].update(id="profile"))
+    assert "reserved" in message_at(error, "domains[0].id")
+
+
+def test_scoring_levels_must_start_at_zero_and_ascend(content_error) -> None:
+    label = {"de": "Stufe", "en": "Level"}
+    levels = [
+        {"from": 10, "label": label},
+        {"from": 50, "label": label},
+        {"from": 40, "label": label},
+    ]
+    error = content_error(lambda d: d.update(scoring={"levels": levels, "overall": "median"}))
+    assert "start at 0" in message_at(error, "scoring.levels[0].from")
+    assert "greater than" in message_at(error, "scoring.levels[2].from")
+    assert "min_level" in message_at(error, "scoring.overall")
+
+
+def test_a_gate_cannot_cap_at_the_top_level_of_the_file_scoring(content_error) -> None:
+    label = {"de": "Stufe", "en": "Level"}
+    levels = [{"from": 0, "label": label}, {"from": 50, "label": label}]
+
+    def change(data):
+        data["scoring"] = {"levels": levels}
+        data["domains"][0]["gates"] = [
+            {"id": "g", "max_level": 2, "unless": "true", "reason": label}
+        ]
+
+    error = content_error(change)
+    assert "1 to 1" in message_at(error, "domains[0].gates[0].max_level")
 
 
 def test_version_must_be_major_minor_patch(content_error) -> None:

@@ -165,6 +165,9 @@
         el.checked = el.value === (value === true ? "yes" : value === false ? "no" : String(value));
       } else if (el.type === "checkbox" && Array.isArray(value)) {
         el.checked = value.indexOf(el.value) >= 0;
+      } else if (el.type === "checkbox" && value && typeof value === "object") {
+        // A checkbox matrix: the field q-<question>.<row> holds the ticked columns of a row.
+        el.checked = (value[sub] || []).indexOf(el.value) >= 0;
       } else if (el.tagName === "SELECT" && Array.isArray(value)) {
         var rank = value.indexOf(sub);
         el.value = rank >= 0 ? String(rank + 1) : "";
