@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Flask, current_app
-from huey import Huey, MemoryHuey, PostgresHuey, SqliteHuey
 from sqlalchemy.engine import make_url
+
+if TYPE_CHECKING:  # huey is loaded on the first job, not by every web worker at start
+    from huey import Huey
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +78,8 @@ class JobQueue:
             run_job(db.session, job_id, final_attempt=final)
 
     def _make_huey(self) -> Huey:
+        from huey import MemoryHuey, PostgresHuey, SqliteHuey
+
         if self.immediate:
             return MemoryHuey("advisory", immediate=True, results=False)
         url = make_url(self.app.extensions["advisory.db"][0].url)

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
-from zxcvbn import zxcvbn
 
 from advisory.inputs import has_control_characters
 from advisory.models import (
@@ -88,6 +87,8 @@ def check_password_policy(
     if any(p in flat for p in published):
         raise AccountError("password_published", field=field)
     context = [*personal, *published, "advisory", "smartcity", "kommune", "gemeinde"]
+    from zxcvbn import zxcvbn  # its word lists take 10 MB: loaded when a password is set
+
     if zxcvbn(password[:100], user_inputs=context)["score"] < MIN_PASSWORD_SCORE:
         raise AccountError("password_weak", field=field)
 

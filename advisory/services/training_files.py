@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from flask import render_template
 from flask_babel import force_locale
-from icalendar import Calendar, Event
 
 from advisory.models import TrainingSession, utcnow
 from advisory.reporting.render import pdf_from_html
@@ -36,6 +35,8 @@ class AttendanceSheet:
 
 def session_ics(ts: TrainingSession, title: str, where: str, host: str) -> bytes:
     """Return the session as an iCalendar file with one event."""
+    from icalendar import Calendar, Event  # loaded only when a calendar file is asked for
+
     calendar = Calendar()
     calendar.add("prodid", "-//advisory//Smart City Advisory//DE")
     calendar.add("version", "2.0")

@@ -26,8 +26,9 @@ def test_report_page_passes_axe_and_its_pdf_link_downloads_a_pdf(
     assert found == [], found
     # The test app renders report jobs at once (tests/browser/test_report_jobs.py runs the
     # real worker): the job page offers the download.
-    page.get_by_role("button", name="PDF erstellen").click()
-    expect(page.locator("#report-job-message")).to_have_text("Das PDF ist fertig.")
+    # Rendering at once (the first time with the chart renderer's start) can take a while.
+    page.get_by_role("button", name="PDF erstellen").click(timeout=120_000)
+    expect(page.locator("#report-job-message")).to_have_text("Das PDF ist fertig.", timeout=30_000)
     assert violations(page) == []
     with page.expect_download(timeout=120_000) as download_info:
         page.get_by_role("link", name="PDF herunterladen").click()

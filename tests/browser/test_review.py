@@ -97,7 +97,7 @@ def test_submit_review_request_changes_resubmit_validate(
         card.get_by_role("button", name="Nachweis hinzufügen").click()
         expect(visitor.locator(".flash-success")).to_contain_text("Nachweis")
         card = _answer_card(visitor, "strategy.digital_goals")
-        expect(card.get_by_role("link", name="Protokoll.pdf")).to_be_visible()
+        expect(card.get_by_role("link", name="Protokoll.pdf", exact=True)).to_be_visible()
         expect(card.locator("[data-reviewed]")).to_contain_text("korrigiert")
         visitor.get_by_label("Art", exact=True).select_option("observation")
         visitor.get_by_label("Feststellung", exact=True).fill("Haushaltsstelle fehlt")
