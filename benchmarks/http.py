@@ -111,6 +111,47 @@ with app.app_context():
 DEFAULT_PORT = int(os.environ.get("ADVISORY_BENCH_PORT", "58741"))
 
 
+def fresh_database(url: str, email: str, password: str, scopes: str):
+    """Empty the database (PostgreSQL: its public schema), migrate, load the directory and
+    create an advisor with `scopes`; return the engine (the caller disposes of it)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.orm import Session
+
+    from advisory.database import upgrade
+    from advisory.models import Role
+    from advisory.services.accounts import create_user, parse_scopes
+    from advisory.services.municipalities import import_municipalities
+
+    engine = create_engine(url)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    upgrade(engine)
+    with Session(engine) as session:
+        import_municipalities(session)
+        create_user(
+            session,
+            email=email,
+            name="Bench Advisor",
+            password=password,
+            role=Role.ADVISOR,
+            scopes=parse_scopes(scopes),
+        )
+    return engine
+
+
+def wait_for(base: str, tries: int = 300) -> None:
+    """Wait until the server at `base` answers /health (0.2 s apart)."""
+    for _ in range(tries):
+        try:
+            urllib.request.urlopen(base + "/health", timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start")
+
+
 def start_gunicorn(url: str, port: int) -> subprocess.Popen:
     """Start the app under gunicorn with the shipped configuration (2 workers) on the port."""
     env = {

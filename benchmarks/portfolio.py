@@ -35,10 +35,9 @@ import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
-import urllib.request  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from sqlalchemy import create_engine, select, text  # noqa: E402
+from sqlalchemy import create_engine, select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,32 +55,6 @@ def _http_helpers():
     spec.loader.exec_module(module)
     sys.path[:] = saved  # http.py trims the import path for itself
     return module
-
-
-def prepare(url: str, email: str, password: str) -> None:
-    """Migrate, load the directory and create the advisor."""
-    from advisory.database import upgrade
-    from advisory.models import Role
-    from advisory.services.accounts import create_user, parse_scopes
-    from advisory.services.municipalities import import_municipalities
-
-    engine = create_engine(url)
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-    upgrade(engine)
-    with Session(engine) as session:
-        import_municipalities(session)
-        create_user(
-            session,
-            email=email,
-            name="Bench Advisor",
-            password=password,
-            role=Role.ADVISOR,
-            scopes=parse_scopes(STATE),
-        )
-    engine.dispose()
 
 
 ANSWERS = 146  # with 90-100 % kept: about 140 answers per inventory
@@ -182,16 +155,6 @@ def add_inventories(url: str, count: int, seed: int) -> tuple[int, float, float]
     return rows, inserted, summarised
 
 
-def wait_for(base: str) -> None:
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(base + "/health", timeout=2).read()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200, help="per measurement")
@@ -215,13 +178,13 @@ def main() -> None:
     bench = _http_helpers()
     with tempfile.TemporaryDirectory() as tmp:
         url = os.environ.get("ADVISORY_BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
-        prepare(url, bench.EMAIL, bench.PASSWORD)
+        bench.fresh_database(url, bench.EMAIL, bench.PASSWORD, STATE).dispose()
         port = bench.check_port(args.port)
         server = bench.start_gunicorn(url, port)
         lines = []
         try:
             base = f"http://127.0.0.1:{port}"
-            wait_for(base)
+            bench.wait_for(base, tries=150)
             clients = [bench.Client(base) for _ in range(bench.THREADS)]
             pages = {
                 "about": "/about",

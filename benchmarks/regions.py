@@ -30,10 +30,9 @@ import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
-import urllib.request  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 STATE = "07"  # Rhineland-Palatinate: about 2,300 municipalities, the most of any state
@@ -53,28 +52,10 @@ def _http_helpers():
 
 def prepare(url: str, email: str, password: str, smoke: bool) -> tuple[int, float]:
     """Migrate, load the directory, create the advisor and seed; return (inventories, seconds)."""
-    from advisory.database import upgrade
-    from advisory.models import Role
-    from advisory.services.accounts import create_user, parse_scopes
-    from advisory.services.municipalities import import_municipalities
     from advisory.services.synthetic import seed_synthetic
 
-    engine = create_engine(url)
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-    upgrade(engine)
+    engine = _http_helpers().fresh_database(url, email, password, STATE)
     with Session(engine) as session:
-        import_municipalities(session)
-        create_user(
-            session,
-            email=email,
-            name="Bench Advisor",
-            password=password,
-            role=Role.ADVISOR,
-            scopes=parse_scopes(STATE),
-        )
         started = time.perf_counter()
 
         def progress(done: int, total: int) -> None:
@@ -125,16 +106,6 @@ def peer_median_times(url: str, requests: int) -> dict[str, float]:
     }
 
 
-def wait_for(base: str) -> None:
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(base + "/health", timeout=2).read()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start")
-
-
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -168,7 +139,7 @@ def main() -> None:
         server = bench.start_gunicorn(url, port)
         try:
             base = f"http://127.0.0.1:{port}"
-            wait_for(base)
+            bench.wait_for(base)
             client = bench.Client(base)
             pages = {
                 "district": f"/regions/?district={DISTRICT}&data=synthetic",
