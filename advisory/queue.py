@@ -60,6 +60,13 @@ class JobQueue:
         """Put a report job on the queue (in immediate mode: render it now)."""
         self.huey  # noqa: B018 - registers the task
         self._render(job_id)
+        if not self.immediate:
+            self.release()
+
+    def release(self) -> None:
+        """Close the queue's database connection: a web worker keeps none open between requests."""
+        if self._huey is not None:
+            self._huey.storage.close()
 
     def run_worker(self, workers: int = 1) -> None:
         """Take jobs from the queue until SIGINT/SIGTERM (what `advisory worker` runs)."""

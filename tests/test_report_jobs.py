@@ -189,6 +189,7 @@ def _drop_queue(app) -> None:
 
     with app.app_context():
         queue().huey.flush()
+        queue().release()
 
 
 def worker_env(database_url: str) -> dict[str, str]:
