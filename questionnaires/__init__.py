@@ -21,6 +21,7 @@ from questionnaires.errors import (
 )
 from questionnaires.evaluation import (
     carry_over,
+    checked_score,
     expression_values,
     fact_values,
     question_score,
@@ -87,6 +88,7 @@ __all__ = [
     "UnknownQuestionnaireError",
     "carry_over",
     "check_directory",
+    "checked_score",
     "expression_values",
     "fact_values",
     "load_directory",

@@ -75,7 +75,16 @@ def question_score(question: Question, answer: object, *, visible: bool = True) 
     """
     if not question.is_scored or not visible:
         return None
-    checked = _valid(question, answer)
+    return checked_score(question, _valid(question, answer))
+
+
+def checked_score(question: Question, checked: Answer | None) -> float | None:
+    """Return `question_score` of an answer that `validate_answer` already returned (or None).
+
+    For callers that validated all answers once (the scoring engine); it skips validating again.
+    """
+    if not question.is_scored:
+        return None
     if checked is None or checked.status is AnswerStatus.NOT_APPLICABLE:
         return None
     if checked.status is AnswerStatus.DONT_KNOW:

@@ -23,8 +23,8 @@ from questionnaires import (
     Questionnaire,
     ScoringModel,
     Text,
+    checked_score,
     fact_values,
-    question_score,
     validate_answer,
 )
 
@@ -254,7 +254,7 @@ def _domain_score(
         answered += 1
         if answer.status is AnswerStatus.DONT_KNOW:
             dont_know.append(question.id)
-        value = question_score(question, answer)
+        value = checked_score(question, answer)  # normalise_answers validated it
         if value is not None:
             weighted += question.weight * value
             weights += question.weight

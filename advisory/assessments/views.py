@@ -290,11 +290,10 @@ def save_one(assessment_id: int, question_id: str):
         # Only what the conflict dialog shows and needs to resolve it.
         fields = ("revision", "theirs", "by", "answer")
         return jsonify({"status": "conflict", **{key: info[key] for key in fields}}), 409
-    visible = visible_questions(
-        q,
-        service.load_answers(db.session, assessment),
-        service.municipality_facts(assessment.municipality),
-    )
+    answers = result.answers
+    if answers is None:
+        answers = service.load_answers(db.session, assessment)
+    visible = visible_questions(q, answers, service.municipality_facts(assessment.municipality))
     return jsonify(
         {
             "status": "saved" if result.changed else "unchanged",

@@ -207,6 +207,8 @@ class SaveResult:
     row: AnswerRow | None
     changed: bool
     revision: int = 0
+    #: The inventory's answers after a change, as `load_answers` returns them (None: unchanged).
+    answers: dict[str, Answer] | None = None
 
 
 def save_answer(
@@ -314,13 +316,19 @@ def save_answer(
         .values(revision=Assessment.revision + 1, updated_at=now)
         .execution_options(synchronize_session=False)
     )
-    summarise(session, assessment)
+    answers = load_answers(session, assessment)
+    summarise(session, assessment, answers)
     session.commit()
-    return SaveResult(row, changed=True, revision=revision)
+    return SaveResult(row, changed=True, revision=revision, answers=answers)
 
 
-def summarise(session: Session, assessment: Assessment) -> None:
-    """Keep the inventory's portfolio summary in step, in the same transaction."""
+def summarise(
+    session: Session, assessment: Assessment, answers: dict[str, Answer] | None = None
+) -> None:
+    """Keep the inventory's portfolio summary in step, in the same transaction.
+
+    `answers`: the inventory's answers as `load_answers` returns them, when the caller has them.
+    """
     # Imported here: the portfolio service scores through services.results, which imports this.
     from advisory.services.portfolio import refresh_summary
 
@@ -330,7 +338,7 @@ def summarise(session: Session, assessment: Assessment) -> None:
 
         refresh_members(session, assessment)
         return
-    refresh_summary(session, assessment)
+    refresh_summary(session, assessment, answers)
 
 
 def _same(row: AnswerRow, new: Mapping[str, object]) -> bool:

@@ -34,6 +34,7 @@ def sync_associations(session: Session, kinds: dict[str, str]) -> int:
 
     Idempotent: run after every directory import. `kinds` maps code -> Destatis Textkennzeichen.
     """
+    session.info.pop(_KEPT, None)
     existing = {a.code: a for a in session.scalars(select(Association))}
     found = session.execute(
         select(
@@ -68,8 +69,16 @@ def sync_associations(session: Session, kinds: dict[str, str]) -> int:
     return changed
 
 
+#: Where a session keeps the associations it looked up (they change only on import).
+_KEPT = "advisory.associations_by_code"
+
+
 def association_by_code(session: Session, code: str) -> Association | None:
-    return session.scalar(select(Association).where(Association.code == code))
+    """Return the association with the 9-digit key; looked up once per session."""
+    kept = session.info.setdefault(_KEPT, {})
+    if code not in kept:
+        kept[code] = session.scalar(select(Association).where(Association.code == code))
+    return kept[code]
 
 
 def association_of(session: Session, municipality: Municipality) -> Association | None:

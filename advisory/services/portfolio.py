@@ -28,6 +28,7 @@ from advisory.models import (
     User,
     utcnow,
 )
+from questionnaires import Answer
 
 NOT_STARTED = "not_started"
 # Waiting for the advisor first, then what is under way; unknown (newer) statuses after those.
@@ -57,11 +58,14 @@ LAZY_REFRESH_LIMIT = 25
 # --- summaries --------------------------------------------------------------------------------
 
 
-def refresh_summary(session: Session, assessment: Assessment) -> InventorySummary:
+def refresh_summary(
+    session: Session, assessment: Assessment, answers: dict[str, Answer] | None = None
+) -> InventorySummary:
     """Score the inventory and store its summary (not committed; the caller commits).
 
     Call it in every service that changes answers, applicability, targets or the status, in
     the same transaction, so that the dashboard shows exactly what the results page shows.
+    `answers`: the inventory's current answers as `load_answers` returns them, if already loaded.
     """
     from advisory.services.results import score_assessment
 
@@ -75,7 +79,7 @@ def refresh_summary(session: Session, assessment: Assessment) -> InventorySummar
             Assessment.municipality_id == assessment.municipality_id
         )
     )
-    _questionnaire, _answers, _facts, scores = score_assessment(session, assessment)
+    _questionnaire, _answers, _facts, scores = score_assessment(session, assessment, answers)
     summary = session.get(InventorySummary, assessment.id)
     if summary is None:
         summary = InventorySummary(

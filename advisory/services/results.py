@@ -131,12 +131,16 @@ def _fitting_rules(
         return ()
 
 
-def _score_inputs(session: Session, assessment: Assessment):
-    """Return questionnaire, own answers, reviewed answers, facts and domain settings."""
+def _score_inputs(session: Session, assessment: Assessment, own: dict[str, Answer] | None = None):
+    """Return questionnaire, own answers, reviewed answers, facts and domain settings.
+
+    `own`: the answers as `load_answers` returns them, when the caller has just loaded them.
+    """
     questionnaire = pinned_questionnaire(
         assessment.questionnaire_id, assessment.questionnaire_version
     )
-    own = load_answers(session, assessment)
+    if own is None:
+        own = load_answers(session, assessment)
     reviewed = reviewed_answers(session, assessment)
     facts = municipality_facts(assessment.municipality)
     states = domain_states(session, assessment)
@@ -150,13 +154,14 @@ def _score_inputs(session: Session, assessment: Assessment):
 
 
 def score_assessment(
-    session: Session, assessment: Assessment
+    session: Session, assessment: Assessment, own: dict[str, Answer] | None = None
 ) -> tuple[Questionnaire, dict[str, Answer], dict[str, object], AssessmentScore]:
     """Score the assessment from its stored answers and domain settings (no rules).
 
-    Scores use the reviewed value where the advisor gave one.
+    Scores use the reviewed value where the advisor gave one. `own`: the stored answers as
+    `load_answers` returns them, when the caller has just loaded them.
     """
-    questionnaire, own, reviewed, facts, settings = _score_inputs(session, assessment)
+    questionnaire, own, reviewed, facts, settings = _score_inputs(session, assessment, own)
     answers = {**own, **reviewed}
     return questionnaire, answers, facts, score(questionnaire, answers, facts, **settings)
 
