@@ -61,6 +61,8 @@ def defaults() -> dict[str, object]:
         "COOPERATION_DISTANCE_KM": 25,
         # Keep the portfolio dashboard's rendered table per worker until a summary changes.
         "PORTFOLIO_CACHE": True,
+        # Rendered questions of the domain pages kept per worker (0: none; see fragments.py).
+        "FRAGMENT_CACHE": 2000,
     }
 
 

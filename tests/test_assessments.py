@@ -136,8 +136,16 @@ def test_answering_reveals_follow_up_questions(app, editor, inventory):
     response = autosave(auth, inventory, "profile.strategy_documents", ["isek", "climate_plan"])
     assert "strategy.strategy_link" in response.json["visible"]
     assert "mobility.plan_link" not in response.json["visible"]
+    link = 'id="q-strategy-strategy_link"'
+
+    def shown_on_page() -> bool:
+        page = auth.client.get(f"/assessments/{inventory}/sections/strategy").get_data(as_text=True)
+        return "hidden" not in page.split(link)[1].split(">")[0]
+
+    assert shown_on_page() and shown_on_page()  # the second time from the kept visibility
     response = autosave(auth, inventory, "profile.strategy_documents", ["none"], revision=1)
     assert "strategy.strategy_link" not in response.json["visible"]
+    assert not shown_on_page()
 
 
 def test_whole_page_save_without_javascript_keeps_input_next_to_errors(app, editor, inventory):

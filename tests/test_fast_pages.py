@@ -184,3 +184,110 @@ def test_template_translations_follow_a_forced_language(app):
             assert _("Your answers have been saved.") == english
         assert template.render() == german
     assert german != english and english == "Your answers have been saved."
+
+
+def _without_tokens(page: str) -> str:
+    return re.sub(r'name="csrf_token" value="[^"]+"', "", page)
+
+
+def test_domain_page_from_kept_questions_equals_one_drawn_afresh(app, answered, make_user):
+    """Kept question fragments follow a save, the language, the reader's rights and a form error."""
+    editor, assessment_id = answered
+    viewer = make_user(Role.MUNICIPAL_VIEWER, ags=TOWN)
+    url = f"/assessments/{assessment_id}/sections/strategy"
+    editing, reading = Auth(app.test_client()), Auth(app.test_client())
+    editing.login(editor.email)
+    reading.login(viewer.email)
+
+    def both(auth: Auth, path: str = url) -> tuple[str, str]:
+        app.config["FRAGMENT_CACHE"] = 2000
+        auth.client.get(path)  # fills the kept fragments
+        kept = auth.client.get(path).get_data(as_text=True)
+        app.config["FRAGMENT_CACHE"] = 0
+        fresh = auth.client.get(path).get_data(as_text=True)
+        app.config["FRAGMENT_CACHE"] = 2000
+        return _without_tokens(kept), _without_tokens(fresh)
+
+    kept, fresh = both(editing)
+    assert kept == fresh
+    assert "disabled" not in kept.split('id="q-strategy-budget"')[1].split("</fieldset>")[0]
+    kept_for_reader, fresh_for_reader = both(reading)
+    assert kept_for_reader == fresh_for_reader
+    assert "disabled" in kept_for_reader.split('id="q-strategy-budget"')[1].split("</fieldset>")[0]
+
+    question = current_questionnaire().find_question("strategy.budget")
+    stored = _revision(app, assessment_id, "strategy.budget")
+    chosen = next(o.id for o in question.options if f'value="{o.id}" checked' not in kept)
+    response = editing.post(
+        f"/assessments/{assessment_id}/answers/strategy.budget",
+        {
+            "present-strategy.budget": "1",
+            "rev-strategy.budget": str(stored),
+            "q-strategy.budget": chosen,
+        },
+        token_from=url,
+        headers={"Accept": "application/json"},
+    )
+    assert response.json["status"] == "saved"
+    after, fresh_after = both(editing)
+    assert after == fresh_after
+    assert (
+        f'id="q-strategy-budget-{chosen}" name="q-strategy.budget" value="{chosen}" checked'
+        in after
+    )
+
+    editing.post("/language", {"language": "en"}, token_from=url)
+    english, fresh_english = both(editing)
+    assert english == fresh_english
+    assert "Don't know" in english and "Don't know" not in after
+
+    # A stale revision sent with the whole page: the conflict is drawn, never a kept fragment.
+    response = editing.post(
+        url,
+        {
+            "present-strategy.budget": "1",
+            "rev-strategy.budget": str(stored),
+            "q-strategy.budget": next(o.id for o in question.options if o.id != chosen),
+        },
+    )
+    page = response.get_data(as_text=True)
+    assert "Jemand anderes hat diese Antwort" in page or "Someone else changed" in page
+
+
+def test_web_report_from_a_kept_body_follows_every_change(app, answered, make_user):
+    """The kept report body is reused only for an equal report: a saved answer or a language
+    changes it, and it always equals a report drawn afresh."""
+    editor, assessment_id = answered
+    auth = Auth(app.test_client())
+    auth.login(editor.email)
+    url = f"/assessments/{assessment_id}/report"
+
+    def kept_and_fresh(path: str = url) -> tuple[str, str]:
+        app.config["FRAGMENT_CACHE"] = 2000
+        auth.client.get(path)
+        kept = auth.client.get(path).get_data(as_text=True)
+        app.config["FRAGMENT_CACHE"] = 0
+        fresh = auth.client.get(path).get_data(as_text=True)
+        app.config["FRAGMENT_CACHE"] = 2000
+        return _without_tokens(kept), _without_tokens(fresh)
+
+    before, fresh = kept_and_fresh()
+    assert before == fresh
+    english, fresh_english = kept_and_fresh(url + "?lang=en")
+    assert english == fresh_english and english != before
+    question = current_questionnaire().find_question("strategy.budget")
+    stored = _revision(app, assessment_id, "strategy.budget")
+    response = auth.post(
+        f"/assessments/{assessment_id}/answers/strategy.budget",
+        {
+            "present-strategy.budget": "1",
+            "rev-strategy.budget": str(stored),
+            "q-strategy.budget": question.options[0].id,
+        },
+        token_from=f"/assessments/{assessment_id}/sections/strategy",
+        headers={"Accept": "application/json"},
+    )
+    assert response.json["status"] == "saved"
+    after, fresh_after = kept_and_fresh()
+    assert after == fresh_after
+    assert after != before

@@ -153,7 +153,8 @@ class QuestionState:
         self.revision = row.revision if row is not None else 0
         self.updated_by = row.updated_by.name if row is not None and row.updated_by else None
         self.updated_at = row.updated_at if row is not None else None
-        if form is not None and submitted(question, form):
+        self.from_form = form is not None and submitted(question, form)
+        if self.from_form:
             self._from_form(question, form)
             rev = form.get(f"rev-{question.id}", "")
             revision = parse_int(rev, high=MAX_ID)
@@ -166,6 +167,23 @@ class QuestionState:
         # Taken from the previous inventory and not touched since: "please confirm".
         self.carried_over = bool(getattr(row, "carried_over", False))
         self.advice_key = self._advice_key(question)
+
+    def key(self) -> tuple:
+        """Everything the question's fields show, as a hashable value (see fragments.py)."""
+        return (
+            self.revision,
+            self.updated_by,
+            self.updated_at,
+            self.special,
+            frozenset(self.selected),
+            self.text,
+            tuple(sorted(self.matrix.items())),
+            frozenset(self.ticked),
+            tuple(sorted(self.ranks.items())),
+            self.answered,
+            self.carried_over,
+            self.advice_key,
+        )
 
     def _from_answer(self, question, status, value) -> None:
         self.special = status if status in _SPECIAL else None

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from advisory.access import can_edit_answers, can_view
 from advisory.assessments.answer_forms import QuestionState, describe, read_answer, submitted
+from advisory.assessments.fragments import question_html
 from advisory.catalogue import labels
 from advisory.chart_json import bars_json, radar_json
 from advisory.charts import ChartDomain
@@ -246,6 +247,8 @@ def _render_section(
         section_id=section_id,
         progress=page.progress,
         states={q.id: QuestionState(q, rows.get(q.id), form, lang) for q in current.questions},
+        question_html=question_html,
+        version_key=(q.id, q.version),
         visible=page.visible,
         errors=errors,
         conflicts=conflicts,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from flask import current_app, has_app_context
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
@@ -529,8 +532,7 @@ def section_page(
         from advisory.services.associations import member_rows
 
         rows, inherited = member_rows(session, assessment, questionnaire, rows)
-    facts = municipality_facts(assessment.municipality)
-    visible = visible_questions(questionnaire, load_answers(session, assessment), facts)
+    visible = _visible(session, assessment, questionnaire)
     state = session.scalar(
         select(AssessmentDomain).where(
             AssessmentDomain.assessment_id == assessment.id,
@@ -539,6 +541,64 @@ def section_page(
     )
     progress_ = _section_progress(section_id, questions, rows, visible, state)
     return SectionPage(rows, visible, progress_, inherited)
+
+
+def answers_key(session: Session, assessment: Assessment) -> tuple:
+    """Return a key that changes whenever the answers the engine sees for the inventory change.
+
+    Every change of an answer, a reviewed value, a target or a domain's applicability raises the
+    inventory's revision in the same transaction; it is read from the database, not the session.
+    A member of an association inherits the shared inventory's answers: its revision counts too.
+    The key also holds the pinned questionnaire and the municipality's directory facts.
+    """
+    from advisory.content import questionnaire
+
+    revision = session.scalar(select(Assessment.revision).where(Assessment.id == assessment.id))
+    pinned = questionnaire(assessment.questionnaire_id, assessment.questionnaire_version)
+    facts = tuple(sorted(municipality_facts(assessment.municipality).items()))
+    source = None
+    if assessment.municipality is not None and assessment.municipality.in_association:
+        from advisory.services.associations import shared_source
+
+        shared = shared_source(session, assessment)
+        if shared is not None:
+            shared_revision = session.scalar(
+                select(Assessment.revision).where(Assessment.id == shared.id)
+            )
+            source = (shared.id, shared_revision)
+    return (
+        assessment.id,
+        revision,
+        assessment.questionnaire_id,
+        assessment.questionnaire_version,
+        id(pinned),
+        facts,
+        source,
+    )
+
+
+#: Visible question ids kept per application, by `answers_key` (the domain pages ask for them).
+VISIBLE_CACHE_SIZE = 256
+_visible_lock = threading.Lock()
+
+
+def _visible(session: Session, assessment: Assessment, questionnaire: Questionnaire) -> set[str]:
+    facts = municipality_facts(assessment.municipality)
+    if not has_app_context():
+        return visible_questions(questionnaire, load_answers(session, assessment), facts)
+    cache = current_app.extensions.setdefault("advisory.visible", OrderedDict())
+    key = answers_key(session, assessment)
+    with _visible_lock:
+        kept = cache.get(key)
+        if kept is not None:
+            cache.move_to_end(key)
+            return set(kept)
+    visible = visible_questions(questionnaire, load_answers(session, assessment), facts)
+    with _visible_lock:
+        cache[key] = frozenset(visible)
+        while len(cache) > VISIBLE_CACHE_SIZE:
+            cache.popitem(last=False)
+    return visible
 
 
 def import_answers(

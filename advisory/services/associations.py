@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from advisory.directory import base_name, search_keys
@@ -207,22 +207,45 @@ class Inheritance:
     rows: dict[str, AnswerRow]  # the association's stored answers among them
 
 
+#: Where a session keeps the shared inventories it looked up, per member inventory.
+_SOURCES = "advisory.shared_sources"
+
+
 def shared_source(session: Session, assessment: Assessment) -> Assessment | None:
-    """Return the association's inventory that a member inventory inherits from, if any."""
+    """Return the association's inventory that a member inventory inherits from, if any.
+
+    Looked up once per session (a page asks several times); a new or deleted inventory in the
+    session makes it look again.
+    """
     municipality = assessment.municipality
     if assessment.association_id is not None or municipality is None:
         return None
+    kept = session.info.setdefault(_SOURCES, {})
+    if assessment.id in kept:
+        return kept[assessment.id]
     association = association_of(session, municipality)
-    if association is None:
-        return None
-    return session.scalar(
-        select(Assessment)
-        .where(
-            Assessment.association_id == association.id,
-            Assessment.questionnaire_id == assessment.questionnaire_id,
+    source = None
+    if association is not None:
+        source = session.scalar(
+            select(Assessment)
+            .where(
+                Assessment.association_id == association.id,
+                Assessment.questionnaire_id == assessment.questionnaire_id,
+            )
+            .order_by(Assessment.id.desc())
         )
-        .order_by(Assessment.id.desc())
-    )
+    if assessment.id is not None:
+        kept[assessment.id] = source
+    return source
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_sources(session: Session, _context) -> None:
+    """A new or deleted inventory may be (or have been) a member's shared source."""
+    if _SOURCES in session.info and any(
+        isinstance(item, Assessment) for item in (*session.new, *session.deleted)
+    ):
+        session.info.pop(_SOURCES, None)
 
 
 def inheritance(

@@ -13,13 +13,14 @@ from functools import cache
 from pathlib import Path
 
 from flask import current_app, has_app_context
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from advisory.content import questionnaire as pinned_questionnaire
 from advisory.content import rules_dir
 from advisory.models import Assessment, AssessmentDomain, User, utcnow
 from advisory.services.assessments import (
+    answers_key,
     domain_states,
     load_answers,
     municipality_facts,
@@ -209,29 +210,7 @@ def _results_cache() -> OrderedDict | None:
 
 
 def _results_key(session: Session, assessment: Assessment, today: dt.date) -> tuple:
-    revision = session.scalar(select(Assessment.revision).where(Assessment.id == assessment.id))
-    questionnaire = pinned_questionnaire(
-        assessment.questionnaire_id, assessment.questionnaire_version
-    )
-    facts = tuple(sorted(municipality_facts(assessment.municipality).items()))
-    # A member of an association inherits the shared inventory's answers: its revision counts too.
-    source = None
-    if assessment.municipality is not None and assessment.municipality.in_association:
-        from advisory.services.associations import shared_source
-
-        shared = shared_source(session, assessment)
-        source = (shared.id, shared.revision) if shared is not None else None
-    return (
-        assessment.id,
-        revision,
-        assessment.questionnaire_id,
-        assessment.questionnaire_version,
-        id(questionnaire),
-        facts,
-        catalogue_version(session),
-        today,
-        source,
-    )
+    return (*answers_key(session, assessment), catalogue_version(session), today)
 
 
 def _compute_results(session: Session, assessment: Assessment, today: dt.date) -> Results:

@@ -1,0 +1,74 @@
+"""Rendered questions of the domain pages, kept per worker and keyed by everything they show.
+
+A domain page draws about a dozen questions with the `question` macro of
+templates/_macros/questions.html; drawing them was about half of the page's time. A question's
+markup depends only on the question (questionnaire id and version), the language, the inventory
+and the shown answer state (revision, value, who saved it and when, carried over), whether it is
+visible, whether the user may edit and where an inherited answer comes from. With all of these
+in the key, a kept fragment is exactly what the macro would draw now: after a save only the
+changed question is drawn again. Questions with a form error or a conflict are always drawn.
+
+`ADVISORY_FRAGMENT_CACHE` sets how many fragments a worker keeps (0: none).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from flask import current_app
+from markupsafe import Markup
+
+from advisory.assessments.answer_forms import QuestionState
+
+MACROS = "_macros/questions.html"
+_lock = threading.Lock()
+
+
+def question_html(
+    question,
+    state: QuestionState,
+    lang: str,
+    visible: bool,
+    error: str | None,
+    conflict: dict | None,
+    may_edit: bool,
+    assessment_id: int,
+    *,
+    questionnaire: tuple[str, str],
+    source: str | None = None,
+    history: bool = True,
+) -> Markup:
+    """Return the question's markup, drawn by the macro or kept from an equal earlier drawing."""
+    macro = current_app.jinja_env.get_template(MACROS).module.question
+    size = int(current_app.config.get("FRAGMENT_CACHE", 0) or 0)
+    arguments = (question, state, lang, visible, error, conflict, may_edit, assessment_id)
+    if size <= 0 or error or conflict or state.from_form:
+        return macro(*arguments, source=source, history=history)
+    key = (
+        questionnaire,
+        question.id,
+        lang,
+        visible,
+        may_edit,
+        assessment_id,
+        source,
+        history,
+        state.key(),
+    )
+    kept = _fragments()
+    with _lock:
+        html = kept.get(key)
+        if html is not None:
+            kept.move_to_end(key)
+            return html
+    html = macro(*arguments, source=source, history=history)
+    with _lock:
+        kept[key] = html
+        while len(kept) > size:
+            kept.popitem(last=False)
+    return html
+
+
+def _fragments() -> OrderedDict:
+    return current_app.extensions.setdefault("advisory.question_fragments", OrderedDict())
