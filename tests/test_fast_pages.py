@@ -291,3 +291,40 @@ def test_web_report_from_a_kept_body_follows_every_change(app, answered, make_us
     after, fresh_after = kept_and_fresh()
     assert after == fresh_after
     assert after != before
+
+
+def test_results_page_from_a_kept_recommendation_section_follows_the_plan(app, answered):
+    """A step's status set in the action plan shows at once on the results page."""
+    from advisory.services.plan import save_plan_item
+
+    editor, assessment_id = answered
+    auth = Auth(app.test_client())
+    auth.login(editor.email)
+    url = f"/assessments/{assessment_id}/results"
+
+    def kept_and_fresh() -> tuple[str, str]:
+        app.config["FRAGMENT_CACHE"] = 2000
+        auth.client.get(url)
+        kept = auth.client.get(url).get_data(as_text=True)
+        app.config["FRAGMENT_CACHE"] = 0
+        fresh = auth.client.get(url).get_data(as_text=True)
+        app.config["FRAGMENT_CACHE"] = 2000
+        return _without_tokens(kept), _without_tokens(fresh)
+
+    before, fresh = kept_and_fresh()
+    assert before == fresh
+    assert "status-done" not in before
+    with app.app_context():
+        assessment = db.session.get(Assessment, assessment_id)
+        first = compute_results(db.session, assessment).evaluation.selection.first[0]
+        save_plan_item(
+            db.session,
+            assessment,
+            first.key,
+            {"status": "done"},
+            db.session.get(User, editor.id),
+            {first.key: "step"},
+        )
+    after, fresh_after = kept_and_fresh()
+    assert after == fresh_after
+    assert "status-done" in after

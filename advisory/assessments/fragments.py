@@ -16,10 +16,11 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from flask import current_app
+from flask import current_app, render_template
 from markupsafe import Markup
 
 from advisory.assessments.answer_forms import QuestionState
+from advisory.catalogue import labels
 
 MACROS = "_macros/questions.html"
 _lock = threading.Lock()
@@ -72,3 +73,49 @@ def question_html(
 
 def _fragments() -> OrderedDict:
     return current_app.extensions.setdefault("advisory.question_fragments", OrderedDict())
+
+
+#: Recommendation sections of the results page kept per worker: the newest per inventory and
+#: language, with the results and plan statuses it was drawn from.
+RECOMMENDATIONS_KEPT = 64
+
+
+def recommendations_html(assessment_id: int, results, plan, lang: str) -> Markup:
+    """Return the results page's recommended steps (templates/assessments/_recommendations.html).
+
+    Drawing the steps was most of the results page. `results` comes from the results cache, so
+    an unchanged inventory gives the very same object; a kept section is reused only for that
+    object, the same language and the same status of every step in the action plan.
+    """
+    goals = results.questionnaire.find_question("profile.goals")
+
+    def draw() -> Markup:
+        return Markup(  # noqa: S704 - the output of an autoescaped template
+            render_template(
+                "assessments/_recommendations.html",
+                assessment_id=assessment_id,
+                results=results,
+                plan=plan,
+                lang=lang,
+                goal_labels={o.id: o.label.get(lang) for o in goals.options} if goals else {},
+                role_words=labels.ROLES,
+                domain_titles=lambda ids: [results.scores.domain(i).title.get(lang) for i in ids],
+            )
+        )
+
+    if not current_app.config.get("FRAGMENT_CACHE"):
+        return draw()
+    statuses = tuple((entry.key, entry.status) for entry in plan.entries)
+    key = (assessment_id, lang)
+    kept = current_app.extensions.setdefault("advisory.recommendation_sections", OrderedDict())
+    with _lock:
+        found = kept.get(key)
+    if found is not None and found[0] is results and found[1] == statuses:
+        return found[2]
+    html = draw()
+    with _lock:
+        kept[key] = (results, statuses, html)
+        kept.move_to_end(key)
+        while len(kept) > RECOMMENDATIONS_KEPT:
+            kept.popitem(last=False)
+    return html

@@ -10,8 +10,7 @@ from sqlalchemy import select
 
 from advisory.access import can_edit_answers, can_view
 from advisory.assessments.answer_forms import QuestionState, describe, read_answer, submitted
-from advisory.assessments.fragments import question_html
-from advisory.catalogue import labels
+from advisory.assessments.fragments import question_html, recommendations_html
 from advisory.chart_json import bars_json, radar_json
 from advisory.charts import ChartDomain
 from advisory.content import questionnaire, questionnaire_to_start
@@ -381,12 +380,11 @@ def results(assessment_id: int):
         if d.applicable
     ]
     scoring = computed.questionnaire.scoring
+    plan = plan_view(db.session, assessment, computed)
     return render_template(
         "assessments/results.html",
         assessment=assessment,
         results=computed,
-        goal_labels=_goal_labels(computed.questionnaire, lang),
-        role_words=labels.ROLES,
         radar=radar_json(chart_domains, lang, scoring.max_level),
         bars=bars_json(chart_domains, lang, _band_starts(scoring)),
         level_label=level_labeller(scoring, lang),
@@ -395,9 +393,9 @@ def results(assessment_id: int):
         may_edit=_may_edit(assessment),
         lang=lang,
         peers=peers,
-        plan=plan_view(db.session, assessment, computed),
+        plan=plan,
+        recommendations_html=recommendations_html(assessment.id, computed, plan, lang),
         min_coverage=round(100 * MIN_COVERAGE),
-        domain_titles=lambda ids: [computed.scores.domain(i).title.get(lang) for i in ids],
         question_titles=lambda ids: [
             computed.questionnaire.find_question(i).text.get(lang) for i in ids
         ],
@@ -407,11 +405,6 @@ def results(assessment_id: int):
 
 def _band_starts(scoring) -> tuple[float, ...]:
     return tuple(band.from_ for band in scoring.bands)
-
-
-def _goal_labels(q, lang: str) -> dict[str, str]:
-    goals = q.find_question("profile.goals")
-    return {o.id: o.label.get(lang) for o in goals.options} if goals else {}
 
 
 @bp.post("/assessments/<int:assessment_id>/targets")

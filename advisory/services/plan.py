@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -156,7 +157,14 @@ class PlanView:
 
     def status_of(self, key: str) -> str:
         """Return the status of the step with `key` (open when nothing was decided)."""
-        return next((e.status for e in self.entries if e.key == key), PlanStatus.OPEN.value)
+        return self._statuses.get(key, PlanStatus.OPEN.value)
+
+    @cached_property
+    def _statuses(self) -> dict[str, str]:
+        statuses: dict[str, str] = {}
+        for entry in self.entries:
+            statuses.setdefault(entry.key, entry.status)  # the first, as before
+        return statuses
 
     @property
     def counts(self) -> dict[str, int]:
