@@ -69,18 +69,19 @@ def refresh_summary(
     """
     from advisory.services.results import score_assessment
 
-    status, revision, updated_at = session.execute(
-        select(Assessment.status, Assessment.revision, Assessment.updated_at).where(
+    newest_id = (
+        select(func.max(Assessment.id))
+        .where(Assessment.municipality_id == assessment.municipality_id)
+        .scalar_subquery()
+    )
+    status, revision, updated_at, newest = session.execute(
+        select(Assessment.status, Assessment.revision, Assessment.updated_at, newest_id).where(
             Assessment.id == assessment.id
         )
     ).one()
-    newest = session.scalar(
-        select(func.max(Assessment.id)).where(
-            Assessment.municipality_id == assessment.municipality_id
-        )
-    )
     _questionnaire, _answers, _facts, scores = score_assessment(session, assessment, answers)
     summary = session.get(InventorySummary, assessment.id)
+    was_current = summary is not None and summary.current
     if summary is None:
         summary = InventorySummary(
             assessment_id=assessment.id, municipality_id=assessment.municipality_id
@@ -106,7 +107,8 @@ def refresh_summary(
         for d in scores.domains
     }
     summary.computed_at = utcnow()
-    if summary.current:  # an earlier inventory is no longer the one the dashboard lists
+    if summary.current and not was_current:
+        # It just became the newest: an earlier inventory is no longer the one the dashboard lists.
         session.execute(
             update(InventorySummary)
             .where(
