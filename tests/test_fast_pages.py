@@ -292,6 +292,24 @@ def test_web_report_from_a_kept_body_follows_every_change(app, answered, make_us
     assert after == fresh_after
     assert after != before
 
+    # The action plan is not part of the results: an owner given there shows at once too.
+    from advisory.services.plan import save_plan_item
+
+    with app.app_context():
+        assessment = db.session.get(Assessment, assessment_id)
+        first = compute_results(db.session, assessment).evaluation.selection.first[0]
+        save_plan_item(
+            db.session,
+            assessment,
+            first.key,
+            {"status": "in_progress", "owner": "Frau Kämmerer-Beispiel"},
+            db.session.get(User, editor.id),
+            {first.key: "step"},
+        )
+    planned, fresh_planned = kept_and_fresh()
+    assert planned == fresh_planned
+    assert "Frau Kämmerer-Beispiel" in planned and "Frau Kämmerer-Beispiel" not in after
+
 
 def test_results_page_from_a_kept_recommendation_section_follows_the_plan(app, answered):
     """A step's status set in the action plan shows at once on the results page."""

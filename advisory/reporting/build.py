@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from dataclasses import replace
 
-from flask_babel import force_locale
+from flask import current_app, has_app_context, has_request_context
+from flask_babel import force_locale, get_locale
 from sqlalchemy.orm import Session
 
 from advisory.assessments.answer_forms import describe
@@ -93,24 +96,64 @@ def build_report(
         validated_by=assessment.validated_by.name if assessment.validated_by else None,
         validated_at=assessment.validated_at,
     )
-    report = report_from_results(
-        results,
+    inputs = (
         place,
         status,
         lang,
         previous,
         nearby,
-        peers=peer_medians(session, municipality, synthetic=assessment.synthetic),
-        plan=plan,
-        training_progress=plan_counts(session, municipality.id, with_names=with_names),
-        review=review_input(session, assessment),
+        peer_medians(session, municipality, synthetic=assessment.synthetic),
+        plan,
+        plan_counts(session, municipality.id, with_names=with_names),
+        review_input(session, assessment),
+        str(get_locale()) if has_request_context() else None,  # labels follow the locale
     )
+    report = _kept_report((assessment.id, lang, with_names), results, inputs)
     inherited = inheritance(session, assessment, results.questionnaire)
     if inherited is None:
         return report
     with force_locale(lang):
         source = source_label(inherited.association)
     return replace(report, shared_source=source, shared_ids=frozenset(inherited.rows))
+
+
+#: Reports kept per process, the newest per inventory, language and edition: building one from
+#: its inputs is pure, so an equal set of inputs (and the very same cached results) gives an
+#: equal report. Off when ADVISORY_FRAGMENT_CACHE is 0.
+REPORTS_KEPT = 32
+_reports: OrderedDict[tuple, tuple[Results, tuple, Report]] = OrderedDict()
+_reports_lock = threading.Lock()
+
+
+def _kept_report(key: tuple, results: Results, inputs: tuple) -> Report:
+    def build() -> Report:
+        place, status, lang, previous, nearby, peers, plan, progress, review, _locale = inputs
+        return report_from_results(
+            results,
+            place,
+            status,
+            lang,
+            previous,
+            nearby,
+            peers=peers,
+            plan=plan,
+            training_progress=progress,
+            review=review,
+        )
+
+    if not (has_app_context() and current_app.config.get("FRAGMENT_CACHE")):
+        return build()
+    with _reports_lock:
+        kept = _reports.get(key)
+    if kept is not None and kept[0] is results and kept[1] == inputs:
+        return kept[2]
+    report = build()
+    with _reports_lock:
+        _reports[key] = (results, inputs, report)
+        _reports.move_to_end(key)
+        while len(_reports) > REPORTS_KEPT:
+            _reports.popitem(last=False)
+    return report
 
 
 def review_input(session: Session, assessment: Assessment) -> ReviewInput | None:
