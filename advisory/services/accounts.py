@@ -422,11 +422,18 @@ def load_user(
         return None
     if len(user_id) > 10 or len(version) > 10 or not isinstance(session_id, str):
         return None
-    user = session.get(User, int(user_id))
-    if user is None or user.session_version != int(version) or not user.active:
+    # One query for the user and the sign-in (every signed-in request asks).
+    found = session.execute(
+        select(User, LoginSession).where(
+            User.id == int(user_id),
+            LoginSession.id == session_id[:64],
+            LoginSession.user_id == User.id,
+        )
+    ).first()
+    if found is None:
         return None
-    sign_in = session.get(LoginSession, session_id[:64])
-    if sign_in is None or sign_in.user_id != user.id or sign_in.ended_at is not None:
+    user, sign_in = found
+    if user.session_version != int(version) or not user.active or sign_in.ended_at is not None:
         return None
     if max_age is not None and sign_in.created_at < utcnow() - max_age:
         return None
