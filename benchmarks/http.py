@@ -186,6 +186,8 @@ def stop(server: subprocess.Popen) -> None:
 def check_port(port: int) -> int:
     """Return the port if it is free on loopback; stop with a clear message otherwise."""
     with socket.socket() as sock:
+        # As gunicorn does: connections of a previous run still in TIME_WAIT do not block it.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:
