@@ -344,7 +344,7 @@ def main() -> None:
         ratios = [r / h for r, h in zip(results[key], results["health"], strict=True)]
         print(
             f"  {label:<27} {rate:8.1f} req/s  ratio {rate / base_rate:.2f}"
-            f"  (rounds {min(ratios):.2f}-{max(ratios):.2f})"
+            f"  (rounds {' '.join(f'{r:.2f}' for r in ratios)})"
         )
 
 
