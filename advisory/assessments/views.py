@@ -19,6 +19,7 @@ from advisory.inputs import MAX_ID, parse_int
 from advisory.models import Assessment, Municipality
 from advisory.review.pages import results_extras, status_box
 from advisory.services import assessments as service
+from advisory.services.assessments import get_assessment
 from advisory.services.associations import inheritance, member_rows, source_label
 from advisory.services.lifecycle import may_edit_answers
 from advisory.services.peers import peer_medians
@@ -41,7 +42,7 @@ def _lang() -> str:
 
 def _assessment(assessment_id: int, *, edit: bool = False) -> Assessment:
     """Load an assessment the current user may see (404 otherwise), or edit (403 otherwise)."""
-    assessment = db.session.get(Assessment, assessment_id)
+    assessment = get_assessment(db.session, assessment_id)
     if assessment is None or not can_view(current_user, assessment.municipality):
         abort(404)
     if edit and not _may_edit(assessment):

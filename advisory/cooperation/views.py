@@ -16,6 +16,7 @@ from advisory.cooperation.forms import CloseForm, ReplyForm, RequestForm, Sharin
 from advisory.extensions import db
 from advisory.models import Assessment, CooperationRequest, Municipality, Role
 from advisory.services import cooperation as service
+from advisory.services.assessments import get_assessment
 from advisory.services.peers import consent_of, set_consent
 from advisory.views import require_area
 from advisory.wording import cooperation_error_text
@@ -87,7 +88,7 @@ def save_sharing(ags: str):
 
 
 def _assessment(assessment_id: int) -> Assessment:
-    assessment = db.session.get(Assessment, assessment_id)
+    assessment = get_assessment(db.session, assessment_id)
     if assessment is None or not can_view(current_user, assessment.municipality):
         abort(404)
     return assessment

@@ -10,6 +10,7 @@ from flask_login import current_user
 from advisory.access import can_edit_answers, can_view
 from advisory.extensions import db
 from advisory.models import Assessment
+from advisory.services.assessments import get_assessment
 from advisory.services.plan import PlanError, plan_view, save_plan_item
 from advisory.services.results import compute_results
 from advisory.views import require_area
@@ -19,7 +20,7 @@ bp = Blueprint("plan", __name__)
 
 
 def _assessment(assessment_id: int) -> Assessment:
-    assessment = db.session.get(Assessment, assessment_id)
+    assessment = get_assessment(db.session, assessment_id)
     if assessment is None or not can_view(current_user, assessment.municipality):
         abort(404)
     return assessment

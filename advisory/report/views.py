@@ -26,6 +26,7 @@ from advisory.models import Assessment
 from advisory.report.forms import ReportJobForm
 from advisory.reporting import MEDIA_TYPES, build_report, download_name, render_format, render_page
 from advisory.services import report_jobs
+from advisory.services.assessments import get_assessment
 from advisory.views import require_area
 from advisory.wording import REPORT_EDITIONS, report_job_message
 
@@ -34,7 +35,7 @@ bp = Blueprint("report", __name__)
 
 def _assessment(assessment_id: int) -> Assessment:
     """Load an assessment the current user may see (404 otherwise), as the results page does."""
-    assessment = db.session.get(Assessment, assessment_id)
+    assessment = get_assessment(db.session, assessment_id)
     if assessment is None or not can_view(current_user, assessment.municipality):
         abort(404)
     return assessment

@@ -32,7 +32,7 @@ from advisory.review import pages
 from advisory.services import evidence as evidence_service
 from advisory.services import lifecycle
 from advisory.services import review as service
-from advisory.services.assessments import AnswerConflictError, AssessmentError
+from advisory.services.assessments import AnswerConflictError, AssessmentError, get_assessment
 from advisory.views import require_area
 from advisory.wording import evidence_error_text, step_done_text, step_error_text
 from questionnaires import AnswerError
@@ -46,7 +46,7 @@ def _lang() -> str:
 
 def _assessment(assessment_id: int) -> Assessment:
     """Load an assessment the user may see (404 otherwise)."""
-    assessment = db.session.get(Assessment, assessment_id)
+    assessment = get_assessment(db.session, assessment_id)
     if assessment is None or not can_view(current_user, assessment.municipality):
         abort(404)
     return assessment

@@ -543,6 +543,11 @@ def section_page(
     return SectionPage(rows, visible, progress_, inherited)
 
 
+def get_assessment(session: Session, assessment_id: int) -> Assessment | None:
+    """Return the inventory with its municipality (every page checks access on it) in one query."""
+    return session.get(Assessment, assessment_id, options=[joinedload(Assessment.municipality)])
+
+
 def answers_key(session: Session, assessment: Assessment) -> tuple:
     """Return a key that changes whenever the answers the engine sees for the inventory change.
 
@@ -553,19 +558,22 @@ def answers_key(session: Session, assessment: Assessment) -> tuple:
     """
     from advisory.content import questionnaire
 
-    revision = session.scalar(select(Assessment.revision).where(Assessment.id == assessment.id))
     pinned = questionnaire(assessment.questionnaire_id, assessment.questionnaire_version)
     facts = tuple(sorted(municipality_facts(assessment.municipality).items()))
-    source = None
+    shared = None
     if assessment.municipality is not None and assessment.municipality.in_association:
         from advisory.services.associations import shared_source
 
         shared = shared_source(session, assessment)
-        if shared is not None:
-            shared_revision = session.scalar(
-                select(Assessment.revision).where(Assessment.id == shared.id)
-            )
-            source = (shared.id, shared_revision)
+    ids = [assessment.id] if shared is None else [assessment.id, shared.id]
+    revisions = {
+        row.id: row.revision
+        for row in session.execute(
+            select(Assessment.id, Assessment.revision).where(Assessment.id.in_(ids))
+        )
+    }
+    revision = revisions.get(assessment.id)
+    source = None if shared is None else (shared.id, revisions.get(shared.id))
     return (
         assessment.id,
         revision,
