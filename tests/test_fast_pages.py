@@ -190,6 +190,17 @@ def _without_tokens(page: str) -> str:
     return re.sub(r'name="csrf_token" value="[^"]+"', "", page)
 
 
+def _kept_and_fresh(app, auth: Auth, path: str) -> tuple[str, str]:
+    """Return the page served from what the worker keeps, and the page drawn with keeping off."""
+    app.config["FRAGMENT_CACHE"] = 2000
+    auth.client.get(path)  # fills what is kept
+    kept = auth.client.get(path).get_data(as_text=True)
+    app.config["FRAGMENT_CACHE"] = 0
+    fresh = auth.client.get(path).get_data(as_text=True)
+    app.config["FRAGMENT_CACHE"] = 2000
+    return _without_tokens(kept), _without_tokens(fresh)
+
+
 def test_domain_page_from_kept_questions_equals_one_drawn_afresh(app, answered, make_user):
     """Kept question fragments follow a save, the language, the reader's rights and a form error."""
     editor, assessment_id = answered
@@ -199,14 +210,8 @@ def test_domain_page_from_kept_questions_equals_one_drawn_afresh(app, answered, 
     editing.login(editor.email)
     reading.login(viewer.email)
 
-    def both(auth: Auth, path: str = url) -> tuple[str, str]:
-        app.config["FRAGMENT_CACHE"] = 2000
-        auth.client.get(path)  # fills the kept fragments
-        kept = auth.client.get(path).get_data(as_text=True)
-        app.config["FRAGMENT_CACHE"] = 0
-        fresh = auth.client.get(path).get_data(as_text=True)
-        app.config["FRAGMENT_CACHE"] = 2000
-        return _without_tokens(kept), _without_tokens(fresh)
+    def both(auth: Auth) -> tuple[str, str]:
+        return _kept_and_fresh(app, auth, url)
 
     kept, fresh = both(editing)
     assert kept == fresh
@@ -263,13 +268,7 @@ def test_web_report_from_a_kept_body_follows_every_change(app, answered, make_us
     url = f"/assessments/{assessment_id}/report"
 
     def kept_and_fresh(path: str = url) -> tuple[str, str]:
-        app.config["FRAGMENT_CACHE"] = 2000
-        auth.client.get(path)
-        kept = auth.client.get(path).get_data(as_text=True)
-        app.config["FRAGMENT_CACHE"] = 0
-        fresh = auth.client.get(path).get_data(as_text=True)
-        app.config["FRAGMENT_CACHE"] = 2000
-        return _without_tokens(kept), _without_tokens(fresh)
+        return _kept_and_fresh(app, auth, path)
 
     before, fresh = kept_and_fresh()
     assert before == fresh
@@ -321,13 +320,7 @@ def test_results_page_from_a_kept_recommendation_section_follows_the_plan(app, a
     url = f"/assessments/{assessment_id}/results"
 
     def kept_and_fresh() -> tuple[str, str]:
-        app.config["FRAGMENT_CACHE"] = 2000
-        auth.client.get(url)
-        kept = auth.client.get(url).get_data(as_text=True)
-        app.config["FRAGMENT_CACHE"] = 0
-        fresh = auth.client.get(url).get_data(as_text=True)
-        app.config["FRAGMENT_CACHE"] = 2000
-        return _without_tokens(kept), _without_tokens(fresh)
+        return _kept_and_fresh(app, auth, url)
 
     before, fresh = kept_and_fresh()
     assert before == fresh

@@ -13,17 +13,14 @@ changed question is drawn again. Questions with a form error or a conflict are a
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 from flask import current_app, render_template
 from markupsafe import Markup
 
 from advisory.assessments.answer_forms import QuestionState
 from advisory.catalogue import labels
+from advisory.kept import app_kept
 
 MACROS = "_macros/questions.html"
-_lock = threading.Lock()
 
 
 def question_html(
@@ -57,22 +54,12 @@ def question_html(
         history,
         state.key(),
     )
-    kept = _fragments()
-    with _lock:
-        html = kept.get(key)
-        if html is not None:
-            kept.move_to_end(key)
-            return html
-    html = macro(*arguments, source=source, history=history)
-    with _lock:
-        kept[key] = html
-        while len(kept) > size:
-            kept.popitem(last=False)
+    kept = app_kept("question_fragments", size)
+    html = kept.get(key)
+    if html is None:
+        html = macro(*arguments, source=source, history=history)
+        kept.put(key, html, size)
     return html
-
-
-def _fragments() -> OrderedDict:
-    return current_app.extensions.setdefault("advisory.question_fragments", OrderedDict())
 
 
 #: Recommendation sections of the results page kept per worker: the newest per inventory and
@@ -107,15 +94,10 @@ def recommendations_html(assessment_id: int, results, plan, lang: str) -> Markup
         return draw()
     statuses = tuple((entry.key, entry.status) for entry in plan.entries)
     key = (assessment_id, lang)
-    kept = current_app.extensions.setdefault("advisory.recommendation_sections", OrderedDict())
-    with _lock:
-        found = kept.get(key)
+    kept = app_kept("recommendation_sections", RECOMMENDATIONS_KEPT)
+    found = kept.get(key)
     if found is not None and found[0] is results and found[1] == statuses:
         return found[2]
     html = draw()
-    with _lock:
-        kept[key] = (results, statuses, html)
-        kept.move_to_end(key)
-        while len(kept) > RECOMMENDATIONS_KEPT:
-            kept.popitem(last=False)
+    kept.put(key, (results, statuses, html))
     return html

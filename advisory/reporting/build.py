@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
 from dataclasses import replace
 
 from flask import current_app, has_app_context, has_request_context
@@ -14,6 +12,7 @@ from sqlalchemy.orm import Session
 from advisory.assessments.answer_forms import describe
 from advisory.charts import ChartDomain, RoadmapBar
 from advisory.directory import ATTRIBUTION
+from advisory.kept import Kept
 from advisory.models import Assessment
 from advisory.reporting.data import (
     AnswerLine,
@@ -120,9 +119,7 @@ def build_report(
 #: Reports kept per process, the newest per inventory, language and edition: building one from
 #: its inputs is pure, so an equal set of inputs (and the very same cached results) gives an
 #: equal report. Off when ADVISORY_FRAGMENT_CACHE is 0.
-REPORTS_KEPT = 32
-_reports: OrderedDict[tuple, tuple[Results, tuple, Report]] = OrderedDict()
-_reports_lock = threading.Lock()
+_reports = Kept(32)
 
 
 def _kept_report(key: tuple, results: Results, inputs: tuple) -> Report:
@@ -143,16 +140,11 @@ def _kept_report(key: tuple, results: Results, inputs: tuple) -> Report:
 
     if not (has_app_context() and current_app.config.get("FRAGMENT_CACHE")):
         return build()
-    with _reports_lock:
-        kept = _reports.get(key)
+    kept = _reports.get(key)
     if kept is not None and kept[0] is results and kept[1] == inputs:
         return kept[2]
     report = build()
-    with _reports_lock:
-        _reports[key] = (results, inputs, report)
-        _reports.move_to_end(key)
-        while len(_reports) > REPORTS_KEPT:
-            _reports.popitem(last=False)
+    _reports.put(key, (results, inputs, report))
     return report
 
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import threading
-from collections import OrderedDict
 from functools import cache
 from pathlib import Path
 
@@ -22,21 +20,18 @@ from markupsafe import Markup
 from advisory.chart_images import figure_svg
 from advisory.chart_json import bars_json, radar_json, roadmap_json
 from advisory.charts import bar_figure, radar_figure, roadmap_figure
+from advisory.kept import Kept
 from advisory.reporting.data import Report
 
 STYLESHEET = Path(__file__).resolve().parents[1] / "static" / "css" / "report.css"
 #: Width in CSS pixels the charts are exported at; the PDF scales them to the text width.
 CHART_WIDTH = 760
 #: PDFs kept per process, by a hash of their HTML (about 0.5 MB each).
-PDF_CACHE_SIZE = 16
-_pdf_cache: OrderedDict[str, bytes] = OrderedDict()
-_pdf_lock = threading.Lock()
+_pdf_cache = Kept(16)
 #: Bodies of the web report kept per process (about 0.3 MB each), the newest per place, language
 #: and questionnaire; one is reused only for an equal Report (dataclass equality, about 0.3 ms
 #: against 20-30 ms for drawing it). Off when ADVISORY_FRAGMENT_CACHE is 0.
-BODY_CACHE_SIZE = 16
-_bodies: OrderedDict[tuple, tuple[Report, Markup]] = OrderedDict()
-_bodies_lock = threading.Lock()
+_bodies = Kept(16)
 
 
 def figures(report: Report) -> dict[str, go.Figure]:
@@ -106,16 +101,11 @@ def _web_body(report: Report, charts: dict[str, str]) -> Markup:
     if not current_app.config.get("FRAGMENT_CACHE"):
         return draw()
     key = (report.place.ags, report.lang, report.questionnaire_title, report.questionnaire_version)
-    with _bodies_lock:
-        kept = _bodies.get(key)
+    kept = _bodies.get(key)
     if kept is not None and kept[0] == report:
         return kept[1]
     body = draw()
-    with _bodies_lock:
-        _bodies[key] = (report, body)
-        _bodies.move_to_end(key)
-        while len(_bodies) > BODY_CACHE_SIZE:
-            _bodies.popitem(last=False)
+    _bodies.put(key, (report, body))
     return body
 
 
@@ -200,23 +190,17 @@ def render_pdf(report: Report, edition: str = "full") -> bytes:
     """
     html = render_document(report, edition=edition)
     key = hashlib.sha256(html.encode("utf-8")).hexdigest()
-    with _pdf_lock:
-        cached = _pdf_cache.get(key)
-        if cached is not None:
-            _pdf_cache.move_to_end(key)
-            return cached
+    cached = _pdf_cache.get(key)
+    if cached is not None:
+        return cached
     pdf = html_to_pdf(html, report)
-    with _pdf_lock:
-        _pdf_cache[key] = pdf
-        while len(_pdf_cache) > PDF_CACHE_SIZE:
-            _pdf_cache.popitem(last=False)
+    _pdf_cache.put(key, pdf)
     return pdf
 
 
 def clear_pdf_cache() -> None:
     """Forget every cached PDF (benchmarks measure full renders with it)."""
-    with _pdf_lock:
-        _pdf_cache.clear()
+    _pdf_cache.clear()
 
 
 @cache

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from flask import current_app, has_app_context
+from flask import has_app_context
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
@@ -587,25 +585,21 @@ def answers_key(session: Session, assessment: Assessment) -> tuple:
 
 #: Visible question ids kept per application, by `answers_key` (the domain pages ask for them).
 VISIBLE_CACHE_SIZE = 256
-_visible_lock = threading.Lock()
 
 
 def _visible(session: Session, assessment: Assessment, questionnaire: Questionnaire) -> set[str]:
     facts = municipality_facts(assessment.municipality)
     if not has_app_context():
         return visible_questions(questionnaire, load_answers(session, assessment), facts)
-    cache = current_app.extensions.setdefault("advisory.visible", OrderedDict())
+    from advisory.kept import app_kept
+
+    cache = app_kept("visible", VISIBLE_CACHE_SIZE)
     key = answers_key(session, assessment)
-    with _visible_lock:
-        kept = cache.get(key)
-        if kept is not None:
-            cache.move_to_end(key)
-            return set(kept)
+    kept = cache.get(key)
+    if kept is not None:
+        return set(kept)
     visible = visible_questions(questionnaire, load_answers(session, assessment), facts)
-    with _visible_lock:
-        cache[key] = frozenset(visible)
-        while len(cache) > VISIBLE_CACHE_SIZE:
-            cache.popitem(last=False)
+    cache.put(key, frozenset(visible))
     return visible
 
 
