@@ -262,6 +262,11 @@ def main() -> None:
         action="store_true",
         help="ADVISORY_FRAGMENT_CACHE=0: draw every question, report and recommendation anew",
     )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated measurements besides the baseline: page, save, results, report",
+    )
     args = parser.parse_args()
     warm_up = 40
     if args.smoke:
@@ -317,6 +322,11 @@ def main() -> None:
                 "results": results_page,
                 "report": report_page,
             }
+            only = {name.strip() for name in args.only.split(",") if name.strip()}
+            if only - set(works):
+                raise SystemExit(f"--only: unknown measurement {sorted(only - set(works))}")
+            if only:
+                works = {key: work for key, work in works.items() if key == "health" or key in only}
             for work in works.values():  # warm up every worker
                 measure("warm-up", clients, work, warm_up)
             results: dict[str, list[float]] = {key: [] for key in works}
@@ -339,6 +349,8 @@ def main() -> None:
         "report": "GET  web report page",
     }
     for key, label in labels.items():
+        if key not in results:
+            continue
         rate = statistics.median(results[key])
         # Each round's ratio against the baseline of the same round shows the spread.
         ratios = [r / h for r, h in zip(results[key], results["health"], strict=True)]

@@ -96,11 +96,44 @@ def _fail(question: Question, de: str, en: str) -> AnswerError:
     return AnswerError(question.id, de, en)
 
 
+#: Answers found to fit their question, by question object and answer. Checking is pure and the
+#: engines check the same stored answers on every page; the entry holds the question itself, so
+#: a key is never taken for another question object that got the same id().
+_FITTING: dict[tuple, tuple[Question, Answer]] = {}
+_FITTING_LIMIT = 50_000
+_PLAIN = (str, int, float, bool)
+
+
+def _fitting_key(question: Question, raw: Answer) -> tuple | None:
+    """Return a memo key for an Answer with a plain value (the type counts: True is not 1)."""
+    value = raw.value
+    kind = type(value)
+    if value is None or kind in _PLAIN:
+        return (id(question), raw.status, kind, value)
+    if kind is tuple and all(type(item) is str for item in value):  # type: ignore[union-attr]
+        return (id(question), raw.status, kind, value)
+    return None  # a matrix's mapping: checked every time
+
+
 def validate_answer(question: Question, raw: object) -> Answer:
     """Check `raw` (an Answer or its JSON form) against `question`; return the normalised Answer.
 
     Raise AnswerError with a German and an English message for the user if it does not fit.
     """
+    key = _fitting_key(question, raw) if isinstance(raw, Answer) else None
+    if key is not None:
+        kept = _FITTING.get(key)
+        if kept is not None and kept[0] is question:
+            return kept[1]
+    answer = _validate(question, raw)
+    if key is not None:
+        if len(_FITTING) >= _FITTING_LIMIT:
+            _FITTING.clear()
+        _FITTING[key] = (question, answer)
+    return answer
+
+
+def _validate(question: Question, raw: object) -> Answer:
     try:
         answer = Answer.from_json(raw)
     except AnswerError:

@@ -79,16 +79,29 @@ class Option:
     exclusive: bool = False
 
 
+class _Options:
+    """Finding an option by id (answers are checked and scored against options often)."""
+
+    options: tuple[Option, ...]
+
+    @cached_property
+    def _options_by_id(self) -> dict[str, Option]:
+        found: dict[str, Option] = {}
+        for option in self.options:
+            found.setdefault(option.id, option)  # the first of a repeated id wins
+        return found
+
+    def option(self, option_id: str) -> Option | None:
+        """Return the option with `option_id`, or None."""
+        return self._options_by_id.get(option_id)
+
+
 @dataclass(frozen=True)
-class Scale:
+class Scale(_Options):
     """A reusable list of options."""
 
     id: str
     options: tuple[Option, ...]
-
-    def option(self, option_id: str) -> Option | None:
-        """Return the option with `option_id`, or None."""
-        return next((o for o in self.options if o.id == option_id), None)
 
 
 @dataclass(frozen=True)
@@ -178,7 +191,7 @@ DEFAULT_SCORING = ScoringModel(
 
 
 @dataclass(frozen=True)
-class Question:
+class Question(_Options):
     """One question with every key of the format; type-specific keys are empty when unused.
 
     `options` holds the resolved options of `single` (inline or from `scale`, with advice overrides
@@ -234,10 +247,6 @@ class Question:
         """Ids of the options, in order (computed once: answers are checked against it often)."""
         return tuple(o.id for o in self.options)
 
-    def option(self, option_id: str) -> Option | None:
-        """Return the option with `option_id`, or None."""
-        return next((o for o in self.options if o.id == option_id), None)
-
 
 @dataclass(frozen=True)
 class Domain:
@@ -288,7 +297,19 @@ class Questionnaire:
 
     def all_questions(self) -> tuple[Question, ...]:
         """Return every question in file order: the profile first, then each domain."""
+        return self._all_questions
+
+    @cached_property
+    def _all_questions(self) -> tuple[Question, ...]:
         return self.profile.questions + tuple(q for d in self.domains for q in d.questions)
+
+    @cached_property
+    def condition_names(self) -> frozenset[str]:
+        """The names the questions' show_if conditions use (question ids and facts): which
+        questions are visible depends on the answers to these questions only."""
+        return frozenset(
+            name for q in self._all_questions if q.show_if is not None for name in q.show_if.names
+        )
 
     def question(self, question_id: str) -> Question:
         """Return the question with `question_id`; raise UnknownQuestionnaireError if none."""

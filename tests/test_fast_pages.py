@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from advisory.content import current_questionnaire
-from advisory.demo import demo_set
+from advisory.demo import DEMO_DIR, demo_set
 from advisory.extensions import db
 from advisory.models import Answer, Assessment, Role, SolutionEdit, User
 from advisory.services.assessments import import_answers, save_answer, set_domain_applicability
@@ -339,3 +339,26 @@ def test_results_page_from_a_kept_recommendation_section_follows_the_plan(app, a
     after, fresh_after = kept_and_fresh()
     assert after == fresh_after
     assert "status-done" in after
+
+
+def test_kept_visible_questions_equal_the_ones_worked_out_afresh(app):
+    """`visible_for` keeps visibility by the answers conditions use: every change of such an
+    answer, of another answer or of the facts gives what `visible_questions` gives."""
+    from advisory.services.assessments import visible_for
+    from questionnaires import visible_questions
+
+    questionnaire = current_questionnaire()
+    facts = {"population": 40_000, "state": "08", "in_association": False}
+    with app.app_context():
+        for name in sorted(p.stem for p in DEMO_DIR.glob("*.yaml")):
+            answers = {
+                qid: EngineAnswer.from_json(raw) for qid, raw in demo_set(name)["answers"].items()
+            }
+            variants = [answers, {**answers, "strategy.budget": EngineAnswer.dont_know()}]
+            for source in sorted(questionnaire.condition_names):
+                variants.append({k: v for k, v in answers.items() if k != source})
+            for variant in variants:
+                for variant_facts in (facts, {**facts, "population": 800}):
+                    fresh = visible_questions(questionnaire, variant, variant_facts)
+                    assert visible_for(questionnaire, variant, variant_facts) == fresh
+                    assert visible_for(questionnaire, variant, variant_facts) == fresh  # kept

@@ -6,10 +6,11 @@ import csv
 import html
 import io
 import re
+import threading
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 
 from advisory.content import current_questionnaire
 from advisory.demo import demo_set
@@ -67,6 +68,12 @@ def _names(page: str) -> list[str]:
 def test_the_summary_equals_the_results_page(app, make_user, make_assessment):
     editor = make_user(Role.MUNICIPAL_EDITOR, ags=TOWN)
     assessment_id = _with_answers(app, make_assessment, TOWN, editor)
+    summary = _summary_equals_results(app, assessment_id)
+    assert summary.score is not None and summary.completion > 50
+
+
+def _summary_equals_results(app, assessment_id: int) -> InventorySummary:
+    """Check that the stored summary is what the results page computes; return it."""
     with app.app_context():
         assessment = db.session.get(Assessment, assessment_id)
         scores = compute_results(db.session, assessment).scores
@@ -77,8 +84,12 @@ def test_the_summary_equals_the_results_page(app, make_user, make_assessment):
             scores.coverage.answered,
             scores.coverage.shown,
         )
-        assert summary.domains["strategy"]["level"] == scores.domain("strategy").level
-        assert summary.score is not None and summary.completion > 50
+        for domain in scores.domains:
+            assert summary.domains[domain.id]["score"] == domain.score
+            assert summary.domains[domain.id]["level"] == domain.level
+        assert portfolio.stale_assessments(db.session) == []
+        db.session.expunge(summary)
+        return summary
 
 
 def test_a_save_changes_the_dashboard_numbers(app, auth, make_user, make_assessment):
@@ -105,6 +116,139 @@ def test_a_save_changes_the_dashboard_numbers(app, auth, make_user, make_assessm
         summary = db.session.get(InventorySummary, assessment_id)
         assert summary.answered == 1
         assert summary.revision == db.session.get(Assessment, assessment_id).revision
+
+
+def test_saves_at_the_same_moment_leave_the_summary_of_the_last_one(
+    app, make_user, make_assessment
+):
+    """Four colleagues save different answers of one inventory at once, again and again: each
+    answer is stored first and the summary follows; it ends with the figures of the last state."""
+    editor = make_user(Role.MUNICIPAL_EDITOR, ags=TOWN)
+    assessment_id = _with_answers(app, make_assessment, TOWN, editor)
+    questions = {
+        "strategy.budget": ["none", "case_by_case", "budget_line", "multi_year"],
+        "strategy.prioritisation": ["none", "by_request", "criteria", "portfolio"],
+        "strategy.responsibility": ["none", "side_task", "named", "shared_administration"],
+        "strategy.digital_goals": ["none", "informal", "in_existing", "own_strategy"],
+    }
+    failures = []
+
+    def colleague(question: str, values: list[str]) -> None:
+        client = Auth(app.test_client())
+        client.login(editor.email)
+        page = f"/assessments/{assessment_id}/sections/strategy"
+        token = client.csrf_token(page)
+        with app.app_context():
+            revision = _revision(assessment_id, question) or 0
+        for value in values * 2:
+            response = client.client.post(
+                f"/assessments/{assessment_id}/answers/{question}",
+                data={
+                    "csrf_token": token,
+                    f"present-{question}": "1",
+                    f"rev-{question}": str(revision),
+                    f"q-{question}": value,
+                },
+                headers={"Accept": "application/json"},
+            )
+            if response.status_code != 200:
+                failures.append((question, response.status_code, response.get_data(as_text=True)))
+                return
+            revision = response.json["revision"]
+
+    threads = [threading.Thread(target=colleague, args=item) for item in questions.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    _summary_equals_results(app, assessment_id)
+
+
+def test_an_older_summary_never_replaces_a_newer_one(app, make_user, make_assessment):
+    editor = make_user(Role.MUNICIPAL_EDITOR, ags=TOWN)
+    assessment_id = _with_answers(app, make_assessment, TOWN, editor)
+    with app.app_context():
+        assessment = db.session.get(Assessment, assessment_id)
+        stored = db.session.get(InventorySummary, assessment_id)
+        revision, score = stored.revision, stored.score
+        # A slow request that read the inventory before the last change stores its figures late.
+        portfolio.store_summary(db.session, assessment, revision - 1, {})
+        db.session.commit()
+        db.session.expire_all()
+        kept = db.session.get(InventorySummary, assessment_id)
+        assert (kept.revision, kept.score) == (revision, score)
+
+
+def test_a_failing_summary_keeps_the_saved_answer_and_is_caught_up(
+    app, runner, make_user, make_assessment, caplog
+):
+    """If the summary cannot be written, the answer stays saved and the save says so; the
+    summary stays behind its inventory's revision until `refresh-summaries --stale`."""
+    editor = make_user(Role.MUNICIPAL_EDITOR, ags=TOWN)
+    assessment_id = _with_answers(app, make_assessment, TOWN, editor)
+    with app.app_context():
+        before = db.session.get(InventorySummary, assessment_id).score
+        _refuse_summary_updates(db.session, True)
+    try:
+        client = Auth(app.test_client())
+        client.login(editor.email)
+        with app.app_context():
+            revision = _revision(assessment_id, "strategy.budget")
+        saved = client.post(
+            f"/assessments/{assessment_id}/answers/strategy.budget",
+            {
+                "present-strategy.budget": "1",
+                "rev-strategy.budget": str(revision),
+                "s-strategy.budget": "dont_know",
+            },
+            token_from=f"/assessments/{assessment_id}/sections/strategy",
+            headers={"Accept": "application/json"},
+        )
+        assert saved.status_code == 200 and saved.json["status"] == "saved"
+        assert "could not be updated" in caplog.text
+    finally:
+        with app.app_context():
+            _refuse_summary_updates(db.session, False)
+    with app.app_context():
+        assert db.session.get(InventorySummary, assessment_id).score == before
+        assert portfolio.stale_assessments(db.session) == [assessment_id]
+        assert _revision(assessment_id, "strategy.budget") == revision + 1
+    result = runner.invoke(args=["refresh-summaries", "--stale"])
+    assert "Summaries refreshed: 1" in result.output, result.output
+    with app.app_context():
+        assert db.session.get(InventorySummary, assessment_id).score < before
+        assert portfolio.stale_assessments(db.session) == []
+
+
+def _refuse_summary_updates(session, refuse: bool) -> None:
+    """Make the database itself refuse every UPDATE of a summary (a real failure, no mock)."""
+    if session.get_bind().dialect.name == "postgresql":
+        statements = (
+            [
+                "CREATE FUNCTION refuse_summary() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'summaries refused'; END $$",
+                "CREATE TRIGGER refuse_summary BEFORE UPDATE ON inventory_summary "
+                "FOR EACH ROW EXECUTE FUNCTION refuse_summary()",
+            ]
+            if refuse
+            else [
+                "DROP TRIGGER refuse_summary ON inventory_summary",
+                "DROP FUNCTION refuse_summary()",
+            ]
+        )
+    else:
+        statements = (
+            [
+                "CREATE TRIGGER refuse_summary BEFORE UPDATE ON inventory_summary "
+                "BEGIN SELECT RAISE(ABORT, 'summaries refused'); END"
+            ]
+            if refuse
+            else ["DROP TRIGGER refuse_summary"]
+        )
+    for statement in statements:
+        session.execute(text(statement))
+    session.commit()
 
 
 def test_the_kept_dashboard_follows_every_change_of_status_scope_and_language(

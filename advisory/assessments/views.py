@@ -28,7 +28,7 @@ from advisory.services.results import compute_results, set_targets
 from advisory.services.training import completed_for_section
 from advisory.views import require_area
 from advisory.wording import level_labeller
-from questionnaires import AnswerError, Question, visible_questions
+from questionnaires import AnswerError, Question
 from recommendations.scoring import MIN_COVERAGE
 
 bp = Blueprint("assessments", __name__)
@@ -296,7 +296,7 @@ def save_one(assessment_id: int, question_id: str):
     answers = result.answers
     if answers is None:
         answers = service.load_answers(db.session, assessment)
-    visible = visible_questions(q, answers, service.municipality_facts(assessment.municipality))
+    visible = service.visible_for(q, answers, service.municipality_facts(assessment.municipality))
     return jsonify(
         {
             "status": "saved" if result.changed else "unchanged",

@@ -14,7 +14,8 @@ from advisory.models.base import Base, utcnow
 class InventorySummary(Base):
     """Completion, scores and levels of one inventory, as the scoring service computed them.
 
-    Kept up to date by `advisory.services.portfolio.refresh_summary` whenever an answer, a
+    Kept up to date by `advisory.services.portfolio.refresh_summary` (after an autosave by
+    `store_summary`, right after the answer is committed) whenever an answer, a
     domain's applicability, a target or the status changes; `revision` is the inventory's
     revision the numbers belong to, so a stale row can be told and recomputed.
     """

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from flask import has_app_context
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, joinedload
 
 from advisory.models import (
@@ -19,6 +20,7 @@ from advisory.models import (
     Assessment,
     AssessmentDomain,
     AssessmentStatus,
+    InventorySummary,
     Municipality,
     User,
     utcnow,
@@ -35,6 +37,8 @@ from questionnaires import (
 
 if TYPE_CHECKING:
     from advisory.services.associations import Inheritance
+
+log = logging.getLogger(__name__)
 
 
 class AssessmentError(ValueError):
@@ -311,16 +315,70 @@ def save_answer(
             changed_at=now,
         )
     )
-    session.execute(
+    inventory_revision = session.scalar(
         update(Assessment)
         .where(Assessment.id == assessment.id)
         .values(revision=Assessment.revision + 1, updated_at=now)
+        .returning(Assessment.revision)
         .execution_options(synchronize_session=False)
     )
-    answers = load_answers(session, assessment)
-    summarise(session, assessment, answers)
-    session.commit()
+    from advisory.services.associations import shared_source
+
+    if assessment.association_id is not None or shared_source(session, assessment) is not None:
+        # The summaries of an association's members and of a member follow two inventories:
+        # they are scored in the same transaction.
+        answers = load_answers(session, assessment)
+        summarise(session, assessment, answers)
+        session.commit()
+    else:
+        # The answer is stored first, so that the write lock is held only for the statements
+        # above; the summary follows right after (see follow_summary).
+        session.commit()
+        answers = follow_summary(session, assessment, inventory_revision)
     return SaveResult(row, changed=True, revision=revision, answers=answers)
+
+
+def follow_summary(session: Session, assessment: Assessment, revision: int) -> dict[str, Answer]:
+    """Bring the inventory's summary up to at least `revision`, just committed; return the
+    inventory's answers as they are now (as `load_answers` returns them).
+
+    For an inventory that inherits nothing. Its answers, revision and summary revision are read in
+    one statement; when a concurrent save already stored a summary that new, nothing is scored
+    (several saves of one inventory at the same moment are scored once or twice, not each). The
+    summary is written only over an older one, so a slower request never puts older figures
+    back. If this step fails, the saved answer stays saved and the summary stays behind its
+    inventory's revision, where `advisory refresh-summaries --stale` and the next save find it.
+    """
+    from advisory.services.portfolio import store_summary
+
+    rows = session.execute(
+        select(
+            Assessment.revision,
+            InventorySummary.revision,
+            AnswerRow.question_id,
+            AnswerRow.status,
+            AnswerRow.value,
+        )
+        .outerjoin(InventorySummary, InventorySummary.assessment_id == Assessment.id)
+        .outerjoin(AnswerRow, AnswerRow.assessment_id == Assessment.id)
+        .where(Assessment.id == assessment.id)
+    ).all()
+    answers = {
+        qid: Answer.from_json({"status": status, "value": value})
+        for _revision, _summarised, qid, status, value in rows
+        if qid is not None
+    }
+    current, summarised = (rows[0][0], rows[0][1]) if rows else (revision, None)
+    if summarised is not None and summarised >= max(current, revision):
+        session.rollback()  # ends the read; nothing to write
+        return answers
+    try:
+        store_summary(session, assessment, current, answers)
+        session.commit()
+    except SQLAlchemyError:
+        session.rollback()
+        log.exception("The summary of inventory %s could not be updated", assessment.id)
+    return answers
 
 
 def summarise(
@@ -598,9 +656,40 @@ def _visible(session: Session, assessment: Assessment, questionnaire: Questionna
     kept = cache.get(key)
     if kept is not None:
         return set(kept)
-    visible = visible_questions(questionnaire, load_answers(session, assessment), facts)
+    visible = visible_for(questionnaire, load_answers(session, assessment), facts)
     cache.put(key, frozenset(visible))
     return visible
+
+
+def visible_for(
+    questionnaire: Questionnaire, answers: Mapping[str, Answer], facts: Mapping[str, object]
+) -> set[str]:
+    """Return `visible_questions`, kept per application by what it depends on: the questionnaire,
+    the directory facts and the answers to the questions that conditions use.
+
+    Most answers feed no condition, so after most saves the visible questions are known.
+    """
+    if not has_app_context():
+        return visible_questions(questionnaire, answers, facts)
+    from advisory.kept import app_kept
+
+    try:
+        key = (
+            id(questionnaire),
+            questionnaire.id,
+            questionnaire.version,
+            tuple(sorted(facts.items())),
+            tuple(answers.get(name) for name in sorted(questionnaire.condition_names)),
+        )
+        hash(key)
+    except TypeError:  # a matrix answer's mapping: not a key
+        return visible_questions(questionnaire, answers, facts)
+    cache = app_kept("visible-by-conditions", VISIBLE_CACHE_SIZE)
+    kept = cache.get(key)
+    if kept is None:
+        kept = frozenset(visible_questions(questionnaire, answers, facts))
+        cache.put(key, kept)
+    return set(kept)
 
 
 def import_answers(

@@ -12,7 +12,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, case, event, func, inspect, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -29,6 +29,9 @@ from advisory.models import (
     utcnow,
 )
 from questionnaires import Answer
+
+if TYPE_CHECKING:
+    from recommendations.scoring import AssessmentScore
 
 NOT_STARTED = "not_started"
 # Waiting for the advisor first, then what is under way; unknown (newer) statuses after those.
@@ -59,13 +62,17 @@ LAZY_REFRESH_LIMIT = 25
 
 
 def refresh_summary(
-    session: Session, assessment: Assessment, answers: dict[str, Answer] | None = None
+    session: Session,
+    assessment: Assessment,
+    answers: dict[str, Answer] | None = None,
+    scores: AssessmentScore | None = None,
 ) -> InventorySummary:
     """Score the inventory and store its summary (not committed; the caller commits).
 
     Call it in every service that changes answers, applicability, targets or the status, in
     the same transaction, so that the dashboard shows exactly what the results page shows.
-    `answers`: the inventory's current answers as `load_answers` returns them, if already loaded.
+    `answers`: the inventory's current answers as `load_answers` returns them, if already loaded;
+    `scores`: the inventory's current scores, if the caller has them (nothing is scored then).
     """
     from advisory.services.results import score_assessment
 
@@ -79,7 +86,8 @@ def refresh_summary(
             Assessment.id == assessment.id
         )
     ).one()
-    _questionnaire, _answers, _facts, scores = score_assessment(session, assessment, answers)
+    if scores is None:
+        scores = score_assessment(session, assessment, answers)[3]
     summary = session.get(InventorySummary, assessment.id)
     was_current = summary is not None and summary.current
     if summary is None:
@@ -93,19 +101,9 @@ def refresh_summary(
     summary.current = newest == assessment.id
     summary.status = str(status)
     summary.last_activity = updated_at
-    coverage = scores.coverage
     summary.revision = revision or 0
-    summary.answered = coverage.answered
-    summary.shown = coverage.shown
-    shown = coverage.shown
-    summary.completion = round(100 * coverage.answered / shown, 1) if shown else 0.0
-    summary.dont_know = len(scores.dont_know)
-    summary.score = scores.score
-    summary.level = scores.level
-    summary.domains = {
-        d.id: {"applicable": d.applicable, "score": d.score, "level": d.level}
-        for d in scores.domains
-    }
+    for name, value in summary_figures(scores).items():
+        setattr(summary, name, value)
     summary.computed_at = utcnow()
     if summary.current and not was_current:
         # It just became the newest: an earlier inventory is no longer the one the dashboard lists.
@@ -120,6 +118,58 @@ def refresh_summary(
             .execution_options(synchronize_session=False)
         )
     return summary
+
+
+def summary_figures(scores: AssessmentScore) -> dict[str, Any]:
+    """Return the summary's columns that come from the inventory's scores."""
+    coverage = scores.coverage
+    shown = coverage.shown
+    return {
+        "answered": coverage.answered,
+        "shown": shown,
+        "completion": round(100 * coverage.answered / shown, 1) if shown else 0.0,
+        "dont_know": len(scores.dont_know),
+        "score": scores.score,
+        "level": scores.level,
+        "domains": {
+            d.id: {"applicable": d.applicable, "score": d.score, "level": d.level}
+            for d in scores.domains
+        },
+    }
+
+
+def store_summary(
+    session: Session, assessment: Assessment, revision: int, answers: dict[str, Answer]
+) -> None:
+    """Score the inventory from `answers`, its answers at `revision`, and store the figures,
+    unless a summary of that revision or a newer one is stored (not committed).
+
+    For saves that commit the answer first (`follow_summary`): the condition on the revision is
+    part of the UPDATE, so two requests storing at the same moment never put older figures over
+    newer ones. Status and `current` are not touched (they change only with the status).
+    """
+    from advisory.services.results import score_assessment
+
+    scores = score_assessment(session, assessment, answers)[3]
+    done = session.execute(
+        update(InventorySummary)
+        .where(
+            InventorySummary.assessment_id == assessment.id,
+            InventorySummary.revision < revision,
+        )
+        .values(
+            revision=revision,
+            last_activity=select(Assessment.updated_at)
+            .where(Assessment.id == assessment.id)
+            .scalar_subquery(),
+            computed_at=utcnow(),
+            version=InventorySummary.version + 1,
+            **summary_figures(scores),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount == 0 and session.get(InventorySummary, assessment.id) is None:
+        refresh_summary(session, assessment, answers, scores)
 
 
 @event.listens_for(Session, "after_flush")

@@ -34,6 +34,7 @@ from advisory.models import (
     utcnow,
 )
 from advisory.services.assessments import municipality_facts
+from advisory.services.portfolio import summary_figures
 from questionnaires import Question, Questionnaire, visible_questions
 from recommendations import score
 
@@ -182,22 +183,12 @@ def _status(rng: random.Random) -> AssessmentStatus:
 
 def summary_values(scores, status: str, last_activity: dt.datetime, revision: int) -> dict:
     """Return the `inventory_summary` columns for a scored inventory (as refresh_summary stores)."""
-    coverage = scores.coverage
     return {
         "current": True,
         "status": status,
         "last_activity": last_activity,
         "revision": revision,
-        "answered": coverage.answered,
-        "shown": coverage.shown,
-        "completion": round(100 * coverage.answered / coverage.shown, 1) if coverage.shown else 0.0,
-        "dont_know": len(scores.dont_know),
-        "score": scores.score,
-        "level": scores.level,
-        "domains": {
-            d.id: {"applicable": d.applicable, "score": d.score, "level": d.level}
-            for d in scores.domains
-        },
+        **summary_figures(scores),
         "computed_at": utcnow(),
     }
 

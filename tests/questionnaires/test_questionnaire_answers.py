@@ -315,3 +315,18 @@ def test_answers_that_no_longer_fit_are_dropped() -> None:
 
 def test_answer_status_values_match_the_stored_json() -> None:
     assert [s.value for s in AnswerStatus] == ["answered", "not_applicable", "dont_know"]
+
+
+def test_answers_checked_before_are_told_apart_by_the_type_of_their_value() -> None:
+    """Checked answers are kept; `True`, `1` and `1.0` are equal in Python but not as answers."""
+    number = question("services.count", "number", min=0, max=10)
+    yesno = question("services.yes", "yesno")
+    for _ in range(2):  # the second round is answered from what was kept
+        assert validate_answer(number, Answer.answered(1)).value == 1
+        rejected(number, Answer.answered(True))
+        assert validate_answer(yesno, Answer.answered(True)).value is True
+        rejected(yesno, Answer.answered(1))
+    # Another question object with the same id is checked against its own options.
+    single = question()
+    assert validate_answer(single, Answer.answered("b")).value == "b"
+    rejected(replace(single, options=(Option("a", T, 0.0),)), Answer.answered("b"))

@@ -163,6 +163,8 @@ def test_any_raw_answer_is_validated_or_rejected_with_an_answer_error(
         return
     assert Answer.from_json(answer.to_json()) == answer
     assert validate_answer(question, answer.to_json()) == answer
+    # Checked again from what was kept: the same, for every value this draws.
+    assert validate_answer(question, Answer.from_json(answer.to_json())) == answer
     score = question_score(question, answer)
     assert score is None or (0.0 <= score <= 1.0 and not math.isnan(score))
 
