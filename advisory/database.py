@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, event
+from sqlalchemy import JSON, Engine, event, func, select
 
 from advisory.models import Base
 
@@ -83,3 +84,26 @@ def tune_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+def rows_as_json(dialect: str, columns, *criteria):
+    """Return a scalar subquery that gives the selected rows as one JSON array of arrays.
+
+    Read with `json_rows`. One row instead of many: SQLite's driver gives up Python's
+    interpreter lock for every row it steps through, and with several requests in one worker
+    each of those hand-overs may wait for another thread.
+    """
+    if dialect == "postgresql":
+        items = func.json_agg(func.json_build_array(*columns))
+    else:  # JSON columns hold JSON text: json() puts them in as JSON, not as a string
+        items = func.json_group_array(
+            func.json_array(*(func.json(c) if isinstance(c.type, JSON) else c for c in columns))
+        )
+    return select(items).where(*criteria).scalar_subquery()
+
+
+def json_rows(value) -> list[list]:
+    """Read what `rows_as_json` selected (SQLite gives text, PostgreSQL JSON; no rows: [])."""
+    if value is None:
+        return []
+    return json.loads(value) if isinstance(value, str) else value

@@ -19,7 +19,7 @@ from advisory.extensions import db
 from advisory.models import Assessment, AssessmentStatus, InventorySummary, Role, User
 from advisory.services import portfolio
 from advisory.services.assessments import import_answers, save_answer
-from advisory.services.results import compute_results, set_targets
+from advisory.services.results import compute_results, score_assessment, set_targets
 from questionnaires import Answer
 from tests.conftest import Auth
 
@@ -173,7 +173,8 @@ def test_an_older_summary_never_replaces_a_newer_one(app, make_user, make_assess
         stored = db.session.get(InventorySummary, assessment_id)
         revision, score = stored.revision, stored.score
         # A slow request that read the inventory before the last change stores its figures late.
-        portfolio.store_summary(db.session, assessment, revision - 1, {})
+        older = score_assessment(db.session, assessment, {})[3]
+        portfolio.store_summary(db.session, assessment, revision - 1, older)
         db.session.commit()
         db.session.expire_all()
         kept = db.session.get(InventorySummary, assessment_id)

@@ -8,15 +8,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from flask import has_app_context
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, joinedload
 
+from advisory.database import json_rows, rows_as_json
 from advisory.models import (
     Answer as AnswerRow,
 )
 from advisory.models import (
     AnswerChange,
+    AnswerReview,
     Assessment,
     AssessmentDomain,
     AssessmentStatus,
@@ -216,6 +218,36 @@ class SaveResult:
     answers: dict[str, Answer] | None = None
 
 
+# The autosave's statements, built once: SQLAlchemy then does not work out their cache keys again
+# on every save, which cost more than running them. Names in capitals are bound per call.
+_ANSWERS = AnswerRow.__table__
+_STORED = select(AnswerRow).where(
+    AnswerRow.assessment_id == bindparam("assessment"),
+    AnswerRow.question_id == bindparam("question"),
+)
+# The revision in the WHERE clause makes the check and the write one atomic step.
+_UPDATE_STORED = (
+    update(_ANSWERS)
+    .where(_ANSWERS.c.id == bindparam("row"), _ANSWERS.c.revision == bindparam("seen"))
+    .values(
+        status=bindparam("new_status"),
+        value=bindparam("new_value", type_=_ANSWERS.c.value.type),
+        revision=bindparam("new_revision"),
+        carried_over=False,
+        updated_by_id=bindparam("by"),
+        updated_at=bindparam("at"),
+    )
+)
+_RECORD_CHANGE = insert(AnswerChange.__table__)
+_INVENTORIES = Assessment.__table__
+_RAISE_REVISION = (
+    update(_INVENTORIES)
+    .where(_INVENTORIES.c.id == bindparam("assessment"))
+    .values(revision=_INVENTORIES.c.revision + 1, updated_at=bindparam("at"))
+    .returning(_INVENTORIES.c.revision)
+)
+
+
 def save_answer(
     session: Session,
     assessment: Assessment,
@@ -230,11 +262,7 @@ def save_answer(
     AnswerConflictError when the stored revision differs, so that two colleagues never
     overwrite each other silently.
     """
-    current = session.scalar(
-        select(AnswerRow).where(
-            AnswerRow.assessment_id == assessment.id, AnswerRow.question_id == question.id
-        )
-    )
+    current = session.scalar(_STORED, {"assessment": assessment.id, "question": question.id})
     # A cleared answer has no row, but its revisions go on from the recorded history, so that
     # a page still showing an older revision gets a conflict instead of overwriting.
     current_revision = (
@@ -285,43 +313,37 @@ def save_answer(
     else:
         # The revision in the WHERE clause makes the check and the write one atomic step.
         done = session.execute(
-            update(AnswerRow)
-            .where(AnswerRow.id == current.id, AnswerRow.revision == current_revision)
-            .values(
-                status=new["status"],
-                value=new.get("value"),
-                revision=revision,
-                carried_over=False,
-                updated_by_id=user.id,
-                updated_at=now,
-            )
-            .execution_options(synchronize_session=False)
+            _UPDATE_STORED,
+            {
+                "row": current.id,
+                "seen": current_revision,
+                "new_status": new["status"],
+                "new_value": new.get("value"),
+                "new_revision": revision,
+                "by": user.id,
+                "at": now,
+            },
         )
         if done.rowcount != 1:
             session.rollback()
             raise _conflict(session, assessment, question)
         session.expire(current)
         row = current
-    session.add(
-        AnswerChange(
-            assessment_id=assessment.id,
-            question_id=question.id,
-            revision=revision,
-            old_status=old_status,
-            old_value=old_value,
-            new_status=new["status"] if new else "cleared",
-            new_value=new.get("value") if new else None,
-            changed_by_id=user.id,
-            changed_at=now,
-        )
+    session.execute(
+        _RECORD_CHANGE,
+        {
+            "assessment_id": assessment.id,
+            "question_id": question.id,
+            "revision": revision,
+            "old_status": old_status,
+            "old_value": old_value,
+            "new_status": new["status"] if new else "cleared",
+            "new_value": new.get("value") if new else None,
+            "changed_by_id": user.id,
+            "changed_at": now,
+        },
     )
-    inventory_revision = session.scalar(
-        update(Assessment)
-        .where(Assessment.id == assessment.id)
-        .values(revision=Assessment.revision + 1, updated_at=now)
-        .returning(Assessment.revision)
-        .execution_options(synchronize_session=False)
-    )
+    inventory_revision = session.scalar(_RAISE_REVISION, {"assessment": assessment.id, "at": now})
     from advisory.services.associations import shared_source
 
     if assessment.association_id is not None or shared_source(session, assessment) is not None:
@@ -342,43 +364,83 @@ def follow_summary(session: Session, assessment: Assessment, revision: int) -> d
     """Bring the inventory's summary up to at least `revision`, just committed; return the
     inventory's answers as they are now (as `load_answers` returns them).
 
-    For an inventory that inherits nothing. Its answers, revision and summary revision are read in
-    one statement; when a concurrent save already stored a summary that new, nothing is scored
-    (several saves of one inventory at the same moment are scored once or twice, not each). The
-    summary is written only over an older one, so a slower request never puts older figures
-    back. If this step fails, the saved answer stays saved and the summary stays behind its
-    inventory's revision, where `advisory refresh-summaries --stale` and the next save find it.
+    For an inventory that inherits nothing. Everything the scores depend on (answers, reviewed
+    values, domain settings) and the inventory's and its summary's revision are read in one
+    statement, so they belong together. When a concurrent save already stored a summary that
+    new, nothing is scored. The summary is written only over an older one, so a slower request
+    never puts older figures back. If this step fails, the saved answer stays saved and the
+    summary stays behind its inventory's revision, where `advisory refresh-summaries --stale`
+    and the next save find it.
     """
     from advisory.services.portfolio import store_summary
+    from advisory.services.results import domain_settings, score_from
 
-    rows = session.execute(
-        select(
-            Assessment.revision,
-            InventorySummary.revision,
-            AnswerRow.question_id,
-            AnswerRow.status,
-            AnswerRow.value,
-        )
-        .outerjoin(InventorySummary, InventorySummary.assessment_id == Assessment.id)
-        .outerjoin(AnswerRow, AnswerRow.assessment_id == Assessment.id)
-        .where(Assessment.id == assessment.id)
-    ).all()
-    answers = {
-        qid: Answer.from_json({"status": status, "value": value})
-        for _revision, _summarised, qid, status, value in rows
-        if qid is not None
-    }
-    current, summarised = (rows[0][0], rows[0][1]) if rows else (revision, None)
+    row = session.execute(_scoring_state(session), {"assessment": assessment.id}).one()
+    current, summarised, own, reviewed, domains = row
+    answers = _answers_from(json_rows(own))
     if summarised is not None and summarised >= max(current, revision):
         session.rollback()  # ends the read; nothing to write
         return answers
     try:
-        store_summary(session, assessment, current, answers)
+        settings = domain_settings(json_rows(domains))
+        scores = score_from(assessment, answers, _answers_from(json_rows(reviewed)), settings)
+        store_summary(session, assessment, current, scores)
         session.commit()
     except SQLAlchemyError:
         session.rollback()
         log.exception("The summary of inventory %s could not be updated", assessment.id)
     return answers
+
+
+_SCORING_STATE: dict[str, object] = {}
+
+
+def _scoring_state(session: Session):
+    """Return the statement that reads what an inventory's scores depend on in one row: its
+    revision, its summary's revision, and its answers, reviewed values and domain settings as
+    JSON arrays (built once per kind of database)."""
+    dialect = session.get_bind().dialect.name
+    statement = _SCORING_STATE.get(dialect)
+    if statement is None:
+        inventory = bindparam("assessment")
+        statement = (
+            select(
+                Assessment.revision,
+                InventorySummary.revision,
+                rows_as_json(
+                    dialect,
+                    (AnswerRow.question_id, AnswerRow.status, AnswerRow.value),
+                    AnswerRow.assessment_id == inventory,
+                ),
+                rows_as_json(
+                    dialect,
+                    (AnswerReview.question_id, AnswerReview.status, AnswerReview.value),
+                    AnswerReview.assessment_id == inventory,
+                    AnswerReview.status.is_not(None),
+                ),
+                rows_as_json(
+                    dialect,
+                    (
+                        AssessmentDomain.domain_id,
+                        AssessmentDomain.not_applicable,
+                        AssessmentDomain.reason,
+                        AssessmentDomain.target_level,
+                    ),
+                    AssessmentDomain.assessment_id == inventory,
+                ),
+            )
+            .outerjoin(InventorySummary, InventorySummary.assessment_id == Assessment.id)
+            .where(Assessment.id == inventory)
+        )
+        _SCORING_STATE[dialect] = statement
+    return statement
+
+
+def _answers_from(rows) -> dict[str, Answer]:
+    """Return the answers of (question id, status, value) rows by question id."""
+    return {
+        qid: Answer.from_json({"status": status, "value": value}) for qid, status, value in rows
+    }
 
 
 def summarise(

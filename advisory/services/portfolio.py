@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, case, event, func, inspect, or_, select, update
+from sqlalchemy import and_, bindparam, case, event, func, inspect, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -62,17 +62,13 @@ LAZY_REFRESH_LIMIT = 25
 
 
 def refresh_summary(
-    session: Session,
-    assessment: Assessment,
-    answers: dict[str, Answer] | None = None,
-    scores: AssessmentScore | None = None,
+    session: Session, assessment: Assessment, answers: dict[str, Answer] | None = None
 ) -> InventorySummary:
     """Score the inventory and store its summary (not committed; the caller commits).
 
     Call it in every service that changes answers, applicability, targets or the status, in
     the same transaction, so that the dashboard shows exactly what the results page shows.
-    `answers`: the inventory's current answers as `load_answers` returns them, if already loaded;
-    `scores`: the inventory's current scores, if the caller has them (nothing is scored then).
+    `answers`: the inventory's current answers as `load_answers` returns them, if already loaded.
     """
     from advisory.services.results import score_assessment
 
@@ -86,8 +82,7 @@ def refresh_summary(
             Assessment.id == assessment.id
         )
     ).one()
-    if scores is None:
-        scores = score_assessment(session, assessment, answers)[3]
+    scores = score_assessment(session, assessment, answers)[3]
     summary = session.get(InventorySummary, assessment.id)
     was_current = summary is not None and summary.current
     if summary is None:
@@ -138,38 +133,58 @@ def summary_figures(scores: AssessmentScore) -> dict[str, Any]:
     }
 
 
+_SUMMARIES = InventorySummary.__table__
+# Built once (see save_answer's statements); the figures are bound as new_<column>.
+_STORE_SUMMARY = (
+    update(_SUMMARIES)
+    .where(
+        _SUMMARIES.c.assessment_id == bindparam("assessment"),
+        _SUMMARIES.c.revision < bindparam("new_revision"),
+    )
+    .values(
+        revision=bindparam("new_revision"),
+        last_activity=select(Assessment.updated_at)
+        .where(Assessment.id == bindparam("assessment"))
+        .scalar_subquery(),
+        computed_at=bindparam("now"),
+        version=_SUMMARIES.c.version + 1,
+        **{
+            name: bindparam(f"new_{name}", type_=_SUMMARIES.c[name].type)
+            for name in (
+                "answered",
+                "shown",
+                "completion",
+                "dont_know",
+                "score",
+                "level",
+                "domains",
+            )
+        },
+    )
+)
+
+
 def store_summary(
-    session: Session, assessment: Assessment, revision: int, answers: dict[str, Answer]
+    session: Session, assessment: Assessment, revision: int, scores: AssessmentScore
 ) -> None:
-    """Score the inventory from `answers`, its answers at `revision`, and store the figures,
-    unless a summary of that revision or a newer one is stored (not committed).
+    """Store the inventory's scores at `revision` as its summary, unless a summary of that
+    revision or a newer one is stored (not committed).
 
     For saves that commit the answer first (`follow_summary`): the condition on the revision is
     part of the UPDATE, so two requests storing at the same moment never put older figures over
     newer ones. Status and `current` are not touched (they change only with the status).
     """
-    from advisory.services.results import score_assessment
-
-    scores = score_assessment(session, assessment, answers)[3]
     done = session.execute(
-        update(InventorySummary)
-        .where(
-            InventorySummary.assessment_id == assessment.id,
-            InventorySummary.revision < revision,
-        )
-        .values(
-            revision=revision,
-            last_activity=select(Assessment.updated_at)
-            .where(Assessment.id == assessment.id)
-            .scalar_subquery(),
-            computed_at=utcnow(),
-            version=InventorySummary.version + 1,
-            **summary_figures(scores),
-        )
-        .execution_options(synchronize_session=False)
+        _STORE_SUMMARY,
+        {
+            "assessment": assessment.id,
+            "new_revision": revision,
+            "now": utcnow(),
+            **{f"new_{name}": value for name, value in summary_figures(scores).items()},
+        },
     )
     if done.rowcount == 0 and session.get(InventorySummary, assessment.id) is None:
-        refresh_summary(session, assessment, answers, scores)
+        refresh_summary(session, assessment)  # none yet: scored from what is stored now
 
 
 @event.listens_for(Session, "after_flush")

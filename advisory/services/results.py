@@ -144,14 +144,35 @@ def _score_inputs(session: Session, assessment: Assessment, own: dict[str, Answe
         own = load_answers(session, assessment)
     reviewed = reviewed_answers(session, assessment)
     facts = municipality_facts(assessment.municipality)
-    states = domain_states(session, assessment)
-    settings = {
-        "not_applicable_domains": {
-            d: s.reason or "" for d, s in states.items() if s.not_applicable
-        },
-        "targets": {d: s.target_level for d, s in states.items() if s.target_level},
-    }
+    settings = domain_settings(
+        (d, s.not_applicable, s.reason, s.target_level)
+        for d, s in domain_states(session, assessment).items()
+    )
     return questionnaire, own, reviewed, facts, settings
+
+
+def domain_settings(states: Iterable) -> dict[str, dict]:
+    """Return the scoring engine's domain arguments from (domain id, not applicable, reason,
+    target level) rows."""
+    states = list(states)
+    return {
+        "not_applicable_domains": {d: reason or "" for d, na, reason, _ in states if na},
+        "targets": {d: target for d, _, _, target in states if target},
+    }
+
+
+def score_from(
+    assessment: Assessment,
+    own: dict[str, Answer],
+    reviewed: dict[str, Answer],
+    settings: dict[str, dict],
+) -> AssessmentScore:
+    """Score the inventory from inputs the caller read (as `score_assessment` reads them)."""
+    questionnaire = pinned_questionnaire(
+        assessment.questionnaire_id, assessment.questionnaire_version
+    )
+    facts = municipality_facts(assessment.municipality)
+    return score(questionnaire, {**own, **reviewed}, facts, **settings)
 
 
 def score_assessment(
