@@ -7,7 +7,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -406,6 +406,14 @@ def record_event(
     )
 
 
+# Built once (every signed-in request runs it): SQLAlchemy then skips working out its cache key.
+_SIGNED_IN = select(User, LoginSession).where(
+    User.id == bindparam("user"),
+    LoginSession.id == bindparam("sign_in"),
+    LoginSession.user_id == User.id,
+)
+
+
 def load_user(
     session: Session,
     token: str,
@@ -423,13 +431,7 @@ def load_user(
     if len(user_id) > 10 or len(version) > 10 or not isinstance(session_id, str):
         return None
     # One query for the user and the sign-in (every signed-in request asks).
-    found = session.execute(
-        select(User, LoginSession).where(
-            User.id == int(user_id),
-            LoginSession.id == session_id[:64],
-            LoginSession.user_id == User.id,
-        )
-    ).first()
+    found = session.execute(_SIGNED_IN, {"user": int(user_id), "sign_in": session_id[:64]}).first()
     if found is None:
         return None
     user, sign_in = found

@@ -218,8 +218,8 @@ class SaveResult:
     answers: dict[str, Answer] | None = None
 
 
-# The autosave's statements, built once: SQLAlchemy then does not work out their cache keys again
-# on every save, which cost more than running them. Names in capitals are bound per call.
+# The autosave's statements, built once with their values bound per call: SQLAlchemy then does
+# not work out their cache keys on every save, which cost more than running them.
 _ANSWERS = AnswerRow.__table__
 _STORED = select(AnswerRow).where(
     AnswerRow.assessment_id == bindparam("assessment"),
@@ -311,7 +311,6 @@ def save_answer(
             raise _conflict(session, assessment, question)
         row = None
     else:
-        # The revision in the WHERE clause makes the check and the write one atomic step.
         done = session.execute(
             _UPDATE_STORED,
             {

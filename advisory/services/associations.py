@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import event, select
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import Session
 
 from advisory.directory import base_name, search_keys
@@ -73,11 +73,24 @@ def sync_associations(session: Session, kinds: dict[str, str]) -> int:
 _KEPT = "advisory.associations_by_code"
 
 
+# Asked on every page of a member's inventory: built once (no cache key to work out each time).
+_BY_CODE = select(Association).where(Association.code == bindparam("code"))
+_SHARED = (
+    select(Assessment)
+    .where(
+        Assessment.association_id == bindparam("association"),
+        Assessment.questionnaire_id == bindparam("questionnaire"),
+    )
+    .order_by(Assessment.id.desc())
+    .limit(1)
+)
+
+
 def association_by_code(session: Session, code: str) -> Association | None:
     """Return the association with the 9-digit key; looked up once per session."""
     kept = session.info.setdefault(_KEPT, {})
     if code not in kept:
-        kept[code] = session.scalar(select(Association).where(Association.code == code))
+        kept[code] = session.scalar(_BY_CODE, {"code": code})
     return kept[code]
 
 
@@ -227,12 +240,7 @@ def shared_source(session: Session, assessment: Assessment) -> Assessment | None
     source = None
     if association is not None:
         source = session.scalar(
-            select(Assessment)
-            .where(
-                Assessment.association_id == association.id,
-                Assessment.questionnaire_id == assessment.questionnaire_id,
-            )
-            .order_by(Assessment.id.desc())
+            _SHARED, {"association": association.id, "questionnaire": assessment.questionnaire_id}
         )
     if assessment.id is not None:
         kept[assessment.id] = source
