@@ -374,16 +374,23 @@ def follow_summary(session: Session, assessment: Assessment, revision: int) -> d
     from advisory.services.portfolio import store_summary
     from advisory.services.results import domain_settings, score_from
 
+    # One read and one guarded write, each complete in itself: no transaction around them
+    # (on PostgreSQL that saves the round trips for BEGIN and COMMIT).
+    session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     row = session.execute(_scoring_state(session), {"assessment": assessment.id}).one()
     current, summarised, own, reviewed, domains = row
     answers = _answers_from(json_rows(own))
     if summarised is not None and summarised >= max(current, revision):
-        session.rollback()  # ends the read; nothing to write
+        session.commit()  # nothing to write
         return answers
     try:
-        settings = domain_settings(json_rows(domains))
-        scores = score_from(assessment, answers, _answers_from(json_rows(reviewed)), settings)
-        store_summary(session, assessment, current, scores)
+        if summarised is None:  # no summary yet: made in a transaction of its own
+            session.commit()
+            summarise(session, assessment, answers)
+        else:
+            settings = domain_settings(json_rows(domains))
+            scores = score_from(assessment, answers, _answers_from(json_rows(reviewed)), settings)
+            store_summary(session, assessment, current, scores)
         session.commit()
     except SQLAlchemyError:
         session.rollback()

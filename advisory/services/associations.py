@@ -77,8 +77,9 @@ _KEPT = "advisory.associations_by_code"
 _BY_CODE = select(Association).where(Association.code == bindparam("code"))
 _SHARED = (
     select(Assessment)
+    .join(Association, Association.id == Assessment.association_id)
     .where(
-        Assessment.association_id == bindparam("association"),
+        Association.code == bindparam("code"),
         Assessment.questionnaire_id == bindparam("questionnaire"),
     )
     .order_by(Assessment.id.desc())
@@ -236,11 +237,11 @@ def shared_source(session: Session, assessment: Assessment) -> Assessment | None
     kept = session.info.setdefault(_SOURCES, {})
     if assessment.id in kept:
         return kept[assessment.id]
-    association = association_of(session, municipality)
     source = None
-    if association is not None:
+    if municipality.association_name is not None:  # as association_of, in one query
         source = session.scalar(
-            _SHARED, {"association": association.id, "questionnaire": assessment.questionnaire_id}
+            _SHARED,
+            {"code": municipality.association_code, "questionnaire": assessment.questionnaire_id},
         )
     if assessment.id is not None:
         kept[assessment.id] = source

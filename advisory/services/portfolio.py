@@ -166,9 +166,9 @@ _STORE_SUMMARY = (
 
 def store_summary(
     session: Session, assessment: Assessment, revision: int, scores: AssessmentScore
-) -> None:
-    """Store the inventory's scores at `revision` as its summary, unless a summary of that
-    revision or a newer one is stored (not committed).
+) -> bool:
+    """Store the inventory's scores at `revision` as its existing summary, unless that summary
+    is of that revision or a newer one (not committed); return whether it was written.
 
     For saves that commit the answer first (`follow_summary`): the condition on the revision is
     part of the UPDATE, so two requests storing at the same moment never put older figures over
@@ -183,8 +183,7 @@ def store_summary(
             **{f"new_{name}": value for name, value in summary_figures(scores).items()},
         },
     )
-    if done.rowcount == 0 and session.get(InventorySummary, assessment.id) is None:
-        refresh_summary(session, assessment)  # none yet: scored from what is stored now
+    return done.rowcount == 1
 
 
 @event.listens_for(Session, "after_flush")
