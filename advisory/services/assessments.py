@@ -630,6 +630,24 @@ class SectionPage:
     inherited: Inheritance | None = None
 
 
+# A domain page's statements, built once (see the autosave's statements).
+_SECTION_ROWS = (
+    select(AnswerRow)
+    .where(
+        AnswerRow.assessment_id == bindparam("assessment"),
+        AnswerRow.question_id.in_(bindparam("questions", expanding=True)),
+    )
+    .options(joinedload(AnswerRow.updated_by))  # the page shows who saved each answer
+)
+_SECTION_STATE = select(AssessmentDomain).where(
+    AssessmentDomain.assessment_id == bindparam("assessment"),
+    AssessmentDomain.domain_id == bindparam("section"),
+)
+_REVISIONS = select(Assessment.id, Assessment.revision).where(
+    Assessment.id.in_(bindparam("ids", expanding=True))
+)
+
+
 def section_page(
     session: Session,
     assessment: Assessment,
@@ -645,11 +663,7 @@ def section_page(
     ids = [q.id for q in questions]
     rows = {
         row.question_id: row
-        for row in session.scalars(
-            select(AnswerRow)
-            .where(AnswerRow.assessment_id == assessment.id, AnswerRow.question_id.in_(ids))
-            .options(joinedload(AnswerRow.updated_by))  # the page shows who saved each answer
-        )
+        for row in session.scalars(_SECTION_ROWS, {"assessment": assessment.id, "questions": ids})
     }
     inherited = None
     if assessment.municipality is not None and assessment.municipality.in_association:
@@ -657,12 +671,7 @@ def section_page(
 
         rows, inherited = member_rows(session, assessment, questionnaire, rows)
     visible = _visible(session, assessment, questionnaire)
-    state = session.scalar(
-        select(AssessmentDomain).where(
-            AssessmentDomain.assessment_id == assessment.id,
-            AssessmentDomain.domain_id == section_id,
-        )
-    )
+    state = session.scalar(_SECTION_STATE, {"assessment": assessment.id, "section": section_id})
     progress_ = _section_progress(section_id, questions, rows, visible, state)
     return SectionPage(rows, visible, progress_, inherited)
 
@@ -690,12 +699,7 @@ def answers_key(session: Session, assessment: Assessment) -> tuple:
 
         shared = shared_source(session, assessment)
     ids = [assessment.id] if shared is None else [assessment.id, shared.id]
-    revisions = {
-        row.id: row.revision
-        for row in session.execute(
-            select(Assessment.id, Assessment.revision).where(Assessment.id.in_(ids))
-        )
-    }
+    revisions = {row.id: row.revision for row in session.execute(_REVISIONS, {"ids": ids})}
     revision = revisions.get(assessment.id)
     source = None if shared is None else (shared.id, revisions.get(shared.id))
     return (
