@@ -12,9 +12,6 @@ Why these values (measured in issue 13):
   lets running PDF downloads finish on a restart.
 - `max_requests` with jitter: workers are replaced now and then, which bounds the memory that
   WeasyPrint and the chart browser can accumulate.
-- `post_worker_init`: each new worker compiles its templates, reads the content and imports the
-  chart library before it takes a request (`advisory/warmup.py`), so that the first pages after
-  a worker is replaced are not slow.
 
 Put a reverse proxy (nginx, Apache) in front that buffers requests and responses, so that slow
 clients are handled there. Every value can be overridden on the command line or through
@@ -48,16 +45,3 @@ forwarded_allow_ips = _env("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Access log: a file, "-" for stdout; none by default (the reverse proxy logs requests).
 accesslog = os.environ.get("ADVISORY_GUNICORN_ACCESS_LOG")
 errorlog = "-"
-
-
-def post_worker_init(worker) -> None:
-    """Warm the worker's app before it accepts connections (see advisory/warmup.py)."""
-    app = worker.wsgi
-    if not hasattr(app, "jinja_env"):
-        return
-    from advisory.warmup import warm_up
-
-    try:
-        worker.log.info("Warmed up: %d templates compiled", warm_up(app))
-    except Exception:  # only an optimisation: the worker serves anyway, and logs why
-        worker.log.exception("Warming up the worker failed; it loads on first use instead")

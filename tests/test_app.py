@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 import pytest
 from flask import abort
 
@@ -99,20 +97,3 @@ def test_language_choice_only_redirects_within_the_site(auth):
     )
     assert response.status_code == 302
     assert response.location == "/"
-
-
-def test_a_new_worker_is_warmed_before_it_takes_requests(app):
-    """gunicorn's post_worker_init warms each worker: every template compiled, content read."""
-    from advisory import gunicorn_conf
-    from advisory.warmup import warm_up
-
-    class Worker:  # what gunicorn hands the hook: the loaded app and a logger
-        wsgi = app
-        log = logging.getLogger("test.worker")
-
-    app.jinja_env.cache.clear()
-    gunicorn_conf.post_worker_init(Worker())
-    names = app.jinja_env.list_templates(filter_func=lambda name: name.endswith(".html"))
-    cached = {key[1] for key in app.jinja_env.cache}
-    assert names and set(names) <= cached
-    assert warm_up(app) >= len(names)
