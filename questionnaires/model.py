@@ -304,11 +304,18 @@ class Questionnaire:
         return self.profile.questions + tuple(q for d in self.domains for q in d.questions)
 
     @cached_property
-    def condition_names(self) -> frozenset[str]:
-        """The names the questions' show_if conditions use (question ids and facts): which
-        questions are visible depends on the answers to these questions only."""
-        return frozenset(
-            name for q in self._all_questions if q.show_if is not None for name in q.show_if.names
+    def condition_names(self) -> tuple[str, ...]:
+        """The names the questions' show_if conditions use (question ids and facts), sorted:
+        which questions are visible depends on the answers to these questions only."""
+        return tuple(
+            sorted(
+                {
+                    name
+                    for q in self._all_questions
+                    if q.show_if is not None
+                    for name in q.show_if.names
+                }
+            )
         )
 
     def question(self, question_id: str) -> Question:

@@ -193,7 +193,7 @@ def load_answers(session: Session, assessment: Assessment) -> dict[str, Answer]:
             AnswerRow.assessment_id == assessment.id
         )
     )
-    own = {qid: Answer.from_json({"status": status, "value": value}) for qid, status, value in rows}
+    own = answers_from(rows)
     if assessment.municipality is None or not assessment.municipality.in_association:
         return own
     from advisory.content import questionnaire
@@ -379,7 +379,7 @@ def follow_summary(session: Session, assessment: Assessment, revision: int) -> d
     session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     row = session.execute(_scoring_state(session), {"assessment": assessment.id}).one()
     current, summarised, own, reviewed, domains = row
-    answers = _answers_from(json_rows(own))
+    answers = answers_from(json_rows(own))
     if summarised is not None and summarised >= max(current, revision):
         session.commit()  # nothing to write
         return answers
@@ -389,7 +389,7 @@ def follow_summary(session: Session, assessment: Assessment, revision: int) -> d
             summarise(session, assessment, answers)
         else:
             settings = domain_settings(json_rows(domains))
-            scores = score_from(assessment, answers, _answers_from(json_rows(reviewed)), settings)
+            scores = score_from(assessment, answers, answers_from(json_rows(reviewed)), settings)
             store_summary(session, assessment, current, scores)
         session.commit()
     except SQLAlchemyError:
@@ -442,7 +442,7 @@ def _scoring_state(session: Session):
     return statement
 
 
-def _answers_from(rows) -> dict[str, Answer]:
+def answers_from(rows) -> dict[str, Answer]:
     """Return the answers of (question id, status, value) rows by question id."""
     return {
         qid: Answer.from_json({"status": status, "value": value}) for qid, status, value in rows
@@ -751,7 +751,7 @@ def visible_for(
             questionnaire.id,
             questionnaire.version,
             tuple(sorted(facts.items())),
-            tuple(answers.get(name) for name in sorted(questionnaire.condition_names)),
+            tuple(answers.get(name) for name in questionnaire.condition_names),
         )
         hash(key)
     except TypeError:  # a matrix answer's mapping: not a key

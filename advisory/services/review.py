@@ -23,6 +23,7 @@ from advisory.services.assessments import (
     AnswerConflictError,
     AssessmentError,
     answer_rows,
+    answers_from,
     domain_states,
     load_answers,
     municipality_facts,
@@ -52,9 +53,7 @@ def reviewed_answers(session: Session, assessment: Assessment) -> dict[str, Answ
             AnswerReview.assessment_id == assessment.id, AnswerReview.status.is_not(None)
         )
     )
-    return {
-        qid: Answer.from_json({"status": status, "value": value}) for qid, status, value in rows
-    }
+    return answers_from(rows)
 
 
 def effective_answers(session: Session, assessment: Assessment) -> dict[str, Answer]:
